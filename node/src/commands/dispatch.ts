@@ -1,0 +1,148 @@
+// Dispatch is Redis's processCommand: find the command, check arity,
+// authentication, pub/sub context, memory and MULTI queueing, then call it
+// with statistics. Every rejection is written in Redis's words here, and
+// every error reply, thrown or written, is counted by its code.
+
+import { performance } from 'node:perf_hooks';
+import { Err, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from '../core/errors.js';
+import type { CommandRegistry, CompiledCommand } from './registry.js';
+import type { Session } from './session.js';
+import type { NodeState } from './node-state.js';
+
+/** Commands that run immediately even inside MULTI. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/**
+ * Pre-execution hook for cluster routing and other gates: returns an error
+ * reply to refuse the command, or null to run it.
+ */
+export type CommandGate = (s: Session, cmd: CompiledCommand, args: string[]) => string | null;
+
+/** Frees memory before a command when over maxmemory; false if it could not. */
+export type Evictor = () => boolean;
+
+export class Dispatcher {
+  /** Gates run in order before the command (cluster routing is one). */
+  readonly gates: CommandGate[] = [];
+  evictor: Evictor = () => true;
+  /** Called after each executed command (replication propagation, slowlog). */
+  afterCall: ((s: Session, cmd: CompiledCommand, args: string[], micros: number) => void) | null = null;
+
+  constructor(
+    readonly node: NodeState,
+    readonly registry: CommandRegistry,
+  ) {}
+
+  /** Writes an error reply for s and counts it. */
+  reject(s: Session, message: string, cmd: CompiledCommand | null): void {
+    s.error(message);
+    if (cmd) cmd.stat.rejectedCalls++;
+    if (s.inMulti) s.multiError = true;
+  }
+
+  /** Resolves args to a command (and subcommand), or writes the error and returns null. */
+  resolve(s: Session, args: string[]): CompiledCommand | null {
+    const name = args[0]!;
+    const cmd = this.registry.lookup(name);
+    if (!cmd) {
+      this.reject(s, unknownCommand(name, args.slice(1)), null);
+      return null;
+    }
+    if (cmd.subcommands) {
+      if (args.length < 2) {
+        this.reject(s, wrongArity(cmd.fullName), cmd);
+        return null;
+      }
+      const sub = this.registry.lookupSub(cmd, args[1]!);
+      if (!sub) {
+        this.reject(s, unknownSubcommand(args[1]!, cmd.fullName), cmd);
+        return null;
+      }
+      return sub;
+    }
+    return cmd;
+  }
+
+  /** Processes one command from a client. */
+  execute(s: Session, args: string[]): void {
+    const cmd = this.resolve(s, args);
+    if (!cmd) return;
+    const arity = cmd.spec.arity;
+    if ((arity > 0 && args.length !== arity) || args.length < -arity) {
+      this.reject(s, wrongArity(cmd.fullName), cmd);
+      return;
+    }
+    if (!s.authenticated && !cmd.noAuth) {
+      this.reject(s, Err.noAuth, cmd);
+      return;
+    }
+    if (s.inPubSubMode && !cmd.pubsubAllowed) {
+      this.reject(
+        s,
+        `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+        cmd,
+      );
+      return;
+    }
+    for (let i = 0; i < this.gates.length; i++) {
+      const refusal = this.gates[i]!(s, cmd, args);
+      if (refusal !== null) {
+        this.reject(s, refusal, cmd);
+        return;
+      }
+    }
+    const rootName = cmd.parent ? cmd.parent.spec.name : cmd.spec.name;
+    if (this.node.config.maxmemoryBytes() > 0) {
+      const outOfMemory = !this.evictor();
+      if (outOfMemory) {
+        let rejectOnOom = cmd.denyoom;
+        if (s.inMulti && !MULTI_IMMEDIATE.has(rootName)) rejectOnOom = true;
+        if (rootName === 'exec' && s.multiQueue.some((q) => q.cmd.denyoom)) rejectOnOom = true;
+        if (rejectOnOom) {
+          this.reject(s, Err.oom, cmd);
+          return;
+        }
+      }
+    }
+    if (s.inMulti && !MULTI_IMMEDIATE.has(rootName)) {
+      if (cmd.noMulti) {
+        this.reject(s, `ERR Command not allowed inside a transaction`, cmd);
+        return;
+      }
+      s.multiQueue.push({ cmd, args });
+      s.out.simple('QUEUED');
+      return;
+    }
+    this.call(s, cmd, args);
+    this.node.blocking.serveReady();
+  }
+
+  /** Runs a resolved command with statistics (also used by EXEC for queued commands). */
+  call(s: Session, cmd: CompiledCommand, args: string[]): void {
+    const run = cmd.spec.run;
+    if (!run) throw new Error(`command ${cmd.fullName} has no implementation`);
+    const stat = cmd.stat;
+    const errorsBefore = this.node.stats.totalErrorReplies;
+    const t0 = performance.now();
+    try {
+      run(s, args);
+    } catch (e) {
+      if (e instanceof ReplyError) s.error(e.reply);
+      else {
+        // A bug must not take the node down with every other client on it.
+        this.node.logger.error('command failed with an internal error', {
+          command: cmd.fullName,
+          error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        });
+        s.error(`ERR internal error in '${cmd.fullName}': ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const micros = (performance.now() - t0) * 1000;
+    stat.calls++;
+    stat.usec += micros;
+    if (this.node.stats.totalErrorReplies !== errorsBefore) stat.failedCalls++;
+    this.node.stats.totalCommandsProcessed++;
+    s.lastCommand = cmd.fullName;
+    if (this.afterCall) this.afterCall(s, cmd, args, micros);
+  }
+}

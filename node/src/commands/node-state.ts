@@ -1,0 +1,91 @@
+// NodeState is everything a command can reach besides its own session: the
+// keyspace, configuration, statistics, other clients, pub/sub, blocking and
+// WATCH registries. It holds no sockets; the server adapter implements
+// NodeHost (delivering bytes to another client, shutting down).
+
+import { Keyspace, type KeyspaceEvents } from '../keyspace/keyspace.js';
+import type { Config } from '../config/config.js';
+import { ServerStats } from '../services/stats.js';
+import { ClientRegistry } from '../services/clients.js';
+import { WatchRegistry } from '../services/watch.js';
+import { PubSubHub } from '../services/pubsub.js';
+import { BlockingRegistry } from '../services/blocking.js';
+import type { ReplyWriter } from '../resp/writer.js';
+import type { Session } from './session.js';
+import type { Logger } from '../core/log.js';
+import { CommandRegistry } from './registry.js';
+import { Dispatcher } from './dispatch.js';
+import type { CommandSpec } from './spec.js';
+
+export interface NodeHost {
+  /** Writes a reply to a session outside its own command batch (pub/sub, unblocking). */
+  deliver(s: Session, write: (w: ReplyWriter) => void): void;
+  /** Stops the server (SHUTDOWN); returns an error reason or null. */
+  shutdown(opts: { save: boolean | null; now: boolean; force: boolean }): string | null;
+  /** Resumes a paused session's parser (after a blocking command was served). */
+  resume(s: Session): void;
+  /** Identity of the process for INFO server. */
+  readonly pid: number;
+  readonly tcpPort: number;
+  readonly executable: string;
+  readonly configFile: string;
+}
+
+export interface NodeStateOptions {
+  config: Config;
+  random: () => number;
+  host: NodeHost;
+  runId: string;
+  startMs: number;
+  logger: Logger;
+  commands: readonly CommandSpec[];
+}
+
+export class NodeState {
+  readonly keyspace: Keyspace;
+  readonly config: Config;
+  readonly stats = new ServerStats();
+  readonly clients = new ClientRegistry();
+  readonly watches = new WatchRegistry();
+  readonly pubsub: PubSubHub;
+  readonly blocking: BlockingRegistry;
+  readonly host: NodeHost;
+  readonly runId: string;
+  readonly startMs: number;
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly registry: CommandRegistry;
+  readonly dispatcher: Dispatcher;
+  /** Cluster mode (cluster-enabled yes): one database, slot routing. */
+  clusterEnabled = false;
+
+  constructor(opts: NodeStateOptions) {
+    this.config = opts.config;
+    this.host = opts.host;
+    this.runId = opts.runId;
+    this.startMs = opts.startMs;
+    this.random = opts.random;
+    this.logger = opts.logger;
+    this.registry = new CommandRegistry(opts.commands, this.stats);
+    this.dispatcher = new Dispatcher(this, this.registry);
+    this.pubsub = new PubSubHub(this);
+    this.blocking = new BlockingRegistry(this);
+    const events: KeyspaceEvents = {
+      keyEvent: (cls, event, key, db) => this.pubsub.keyEvent(cls, event, key, db),
+      keyModified: (db, key) => {
+        this.watches.touched(db, key);
+        this.blocking.keyModified(db, key);
+      },
+      dbFlushed: (db) => this.watches.flushed(db),
+    };
+    this.keyspace = new Keyspace({ databases: this.config.getNumber('databases'), random: opts.random, events });
+  }
+
+  deliver(s: Session, write: (w: ReplyWriter) => void): void {
+    this.host.deliver(s, write);
+  }
+
+  notify(cls: string, event: string, key: string, db: number): void {
+    this.pubsub.keyEvent(cls, event, key, db);
+  }
+}

@@ -1,0 +1,307 @@
+// RespParser turns the bytes of a client connection into commands (arrays of
+// latin1 strings). It is incremental: a command may arrive split anywhere, and
+// the state of a half-read multibulk is kept, so a long command fed in small
+// pieces is not rescanned. A bulk whose length is known is not parsed again
+// until all its bytes are here, so a 512 MB value costs one copy.
+//
+// Errors use Redis's words (networking.c) so clients and tests see the same
+// strings; after a protocol error Redis replies and closes the connection,
+// and so does the caller.
+
+const CR = 13;
+const LF = 10;
+/** Redis's PROTO_INLINE_MAX_SIZE: the longest inline command or count line. */
+export const INLINE_MAX_BYTES = 64 * 1024;
+/** Bulks at least this long are waited for whole instead of reparsed. */
+const BIG_BULK_BYTES = 32 * 1024;
+
+export interface CommandSink {
+  /** Called for each complete command; return false to pause parsing (blocked client). */
+  onCommand(args: string[]): boolean;
+  /** A protocol error: the caller replies `-ERR Protocol error: <reason>` and closes. */
+  onProtocolError(reason: string): void;
+}
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkBytes: number;
+  /** client-query-buffer-limit: unparsed bytes beyond this close the client. */
+  maxQueryBytes: number;
+}
+
+export class RespParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Chunks waiting for a big bulk to complete, and their total size. */
+  private waiting: Buffer[] = [];
+  private waitingBytes = 0;
+  private needBytes = 0;
+  /** Multibulk in progress: remaining arguments and those read so far. */
+  private mbRemaining = 0;
+  private mbArgs: string[] = [];
+  private bulkLen = -1;
+  private paused = false;
+  private failed = false;
+  /** Set by the server when the client reached the query buffer limit. */
+  overLimit = false;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Unparsed bytes held for this connection (for CLIENT LIST qbuf). */
+  get pendingBytes(): number {
+    return this.buf.length - this.pos + this.waitingBytes;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  feed(chunk: Buffer, sink: CommandSink): void {
+    if (this.failed) return;
+    if (this.needBytes > 0) {
+      this.waiting.push(chunk);
+      this.waitingBytes += chunk.length;
+      if (this.buf.length - this.pos + this.waitingBytes < this.needBytes) {
+        this.checkLimit(sink);
+        return;
+      }
+      this.waiting.unshift(this.buf.subarray(this.pos));
+      this.buf = Buffer.concat(this.waiting);
+      this.pos = 0;
+      this.waiting = [];
+      this.waitingBytes = 0;
+      this.needBytes = 0;
+    } else if (this.pos < this.buf.length) {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.pos = 0;
+    } else {
+      this.buf = chunk;
+      this.pos = 0;
+    }
+    if (!this.paused) this.run(sink);
+    this.checkLimit(sink);
+  }
+
+  /** Continues after a pause (a blocked client was served). */
+  resume(sink: CommandSink): void {
+    this.paused = false;
+    if (!this.failed) this.run(sink);
+  }
+
+  /** Pauses parsing after the current command (used when a client blocks). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  private checkLimit(sink: CommandSink): void {
+    if (this.pendingBytes > this.limits.maxQueryBytes) {
+      this.overLimit = true;
+      this.fail(sink, 'query buffer limit');
+    }
+  }
+
+  private fail(sink: CommandSink, reason: string): void {
+    this.failed = true;
+    this.buf = Buffer.alloc(0);
+    this.pos = 0;
+    this.waiting = [];
+    this.waitingBytes = 0;
+    sink.onProtocolError(reason);
+  }
+
+  private run(sink: CommandSink): void {
+    const buf = this.buf;
+    const end = buf.length;
+    while (this.pos < end && !this.paused && !this.failed) {
+      if (this.mbRemaining === 0) {
+        const first = buf[this.pos];
+        if (first === 0x2a /* '*' */) {
+          if (!this.readMultibulkCount(sink)) break;
+          if (this.mbRemaining === 0) continue; // *0 or *-1: nothing to run
+        } else {
+          if (!this.readInline(sink)) break;
+          continue;
+        }
+      }
+      if (!this.readBulks(sink)) break;
+    }
+    if (this.pos >= end && this.mbRemaining === 0) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+  }
+
+  /** Parses `*<n>\r\n`; false when more bytes are needed or on error. */
+  private readMultibulkCount(sink: CommandSink): boolean {
+    const buf = this.buf;
+    const cr = buf.indexOf(CR, this.pos + 1);
+    if (cr < 0 || cr + 1 >= buf.length) {
+      if (buf.length - this.pos > INLINE_MAX_BYTES) this.fail(sink, 'too big mbulk count string');
+      return false;
+    }
+    if (cr - this.pos > INLINE_MAX_BYTES) {
+      this.fail(sink, 'too big mbulk count string');
+      return false;
+    }
+    const n = parseDecimal(buf, this.pos + 1, cr);
+    if (n === null || n > 2147483647) {
+      this.fail(sink, 'invalid multibulk length');
+      return false;
+    }
+    this.pos = cr + 2;
+    this.mbRemaining = n > 0 ? n : 0;
+    this.mbArgs = [];
+    this.bulkLen = -1;
+    return true;
+  }
+
+  /** Reads as many bulks of the current multibulk as are complete. */
+  private readBulks(sink: CommandSink): boolean {
+    const buf = this.buf;
+    const end = buf.length;
+    while (this.mbRemaining > 0) {
+      if (this.bulkLen < 0) {
+        if (this.pos >= end) return false;
+        const cr = buf.indexOf(CR, this.pos);
+        if (cr < 0 || cr + 1 >= end) {
+          if (end - this.pos > INLINE_MAX_BYTES) this.fail(sink, 'too big bulk count string');
+          return false;
+        }
+        if (buf[this.pos] !== 0x24 /* '$' */) {
+          this.fail(sink, `expected '$', got '${String.fromCharCode(buf[this.pos] ?? 0)}'`);
+          return false;
+        }
+        if (cr - this.pos > INLINE_MAX_BYTES) {
+          this.fail(sink, 'too big bulk count string');
+          return false;
+        }
+        const len = parseDecimal(buf, this.pos + 1, cr);
+        if (len === null || len < 0 || len > this.limits.maxBulkBytes) {
+          this.fail(sink, 'invalid bulk length');
+          return false;
+        }
+        this.pos = cr + 2;
+        this.bulkLen = len;
+      }
+      const len = this.bulkLen;
+      if (end - this.pos < len + 2) {
+        if (len >= BIG_BULK_BYTES) this.needBytes = len + 2;
+        return false;
+      }
+      this.mbArgs.push(buf.latin1Slice(this.pos, this.pos + len));
+      this.pos += len + 2;
+      this.bulkLen = -1;
+      this.mbRemaining--;
+    }
+    const args = this.mbArgs;
+    this.mbArgs = [];
+    if (!sink.onCommand(args)) this.paused = true;
+    return true;
+  }
+
+  /** Parses one inline command line; false when more bytes are needed or on error. */
+  private readInline(sink: CommandSink): boolean {
+    const buf = this.buf;
+    const lf = buf.indexOf(LF, this.pos);
+    if (lf < 0) {
+      if (buf.length - this.pos > INLINE_MAX_BYTES) this.fail(sink, 'too big inline request');
+      return false;
+    }
+    if (lf - this.pos > INLINE_MAX_BYTES) {
+      this.fail(sink, 'too big inline request');
+      return false;
+    }
+    let lineEnd = lf;
+    if (lineEnd > this.pos && buf[lineEnd - 1] === CR) lineEnd--;
+    const line = buf.latin1Slice(this.pos, lineEnd);
+    this.pos = lf + 1;
+    const args = splitArgs(line);
+    if (args === null) {
+      this.fail(sink, 'unbalanced quotes in request');
+      return false;
+    }
+    if (args.length === 0) return true;
+    if (!sink.onCommand(args)) this.paused = true;
+    return true;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Strict decimal parse of buf[start, end): optional '-', digits only. */
+function parseDecimal(buf: Buffer, start: number, end: number): number | null {
+  if (start >= end) return null;
+  let neg = false;
+  let i = start;
+  if (buf[i] === 0x2d) {
+    neg = true;
+    i++;
+    if (i >= end) return null;
+  }
+  if (end - i > 15) return null;
+  let n = 0;
+  for (; i < end; i++) {
+    const c = buf[i]! - 0x30;
+    if (c < 0 || c > 9) return null;
+    n = n * 10 + c;
+  }
+  return neg ? -n : n;
+}
+
+function isHex(c: string): boolean {
+  return /^[0-9a-fA-F]$/.test(c);
+}
+
+/**
+ * Splits an inline command line as Redis's sdssplitargs does: spaces separate
+ * arguments, "double quotes" take C escapes (\n \r \t \b \a \\ \" \xHH),
+ * 'single quotes' take only \', and a closing quote must be followed by a
+ * space or the end. Returns null for unbalanced quotes.
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\v' || c === '\f';
+  for (;;) {
+    while (i < n && isSpace(line[i])) i++;
+    if (i >= n) return out;
+    let cur = '';
+    let inDq = false;
+    let inSq = false;
+    let done = false;
+    while (!done) {
+      const c = line[i];
+      if (inDq) {
+        if (c === undefined) return null;
+        if (c === '\\' && line[i + 1] === 'x' && i + 3 < n && isHex(line[i + 2]!) && isHex(line[i + 3]!)) {
+          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (c === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i]!;
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line[i + 1])) return null;
+          done = true;
+        } else cur += c;
+      } else if (inSq) {
+        if (c === undefined) return null;
+        if (c === '\\' && line[i + 1] === "'") {
+          i++;
+          cur += "'";
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line[i + 1])) return null;
+          done = true;
+        } else cur += c;
+      } else {
+        if (c === undefined || isSpace(c)) done = true;
+        else if (c === '"') inDq = true;
+        else if (c === "'") inSq = true;
+        else cur += c;
+      }
+      if (i < n) i++;
+    }
+    out.push(cur);
+  }
+}

@@ -24,6 +24,8 @@ export interface NodeHost {
   shutdown(opts: { save: boolean | null; now: boolean; force: boolean }): string | null;
   /** Resumes a paused session's parser (after a blocking command was served). */
   resume(s: Session): void;
+  /** The set of blocked clients or their deadlines changed: re-arm the timeout timer. */
+  blockingChanged(): void;
   /** Identity of the process for INFO server. */
   readonly pid: number;
   readonly tcpPort: number;

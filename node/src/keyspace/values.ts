@@ -13,6 +13,8 @@ export interface Container {
   readonly size: number;
   /** What OBJECT ENCODING reports (Redis's encodings for the same size thresholds). */
   encoding(): string;
+  /** A deep copy (COPY, and later snapshots for replication). */
+  clone(): Container;
 }
 
 export type Value = string | Buffer | Container;

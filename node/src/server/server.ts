@@ -155,6 +155,10 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     }
   }
 
+  blockingChanged(): void {
+    this.scheduleBlockTimeout();
+  }
+
   /** Schedules a precise wake-up for the earliest blocked-client deadline. */
   scheduleBlockTimeout(): void {
     const next = this.node.blocking.nextDeadlineMs();
@@ -184,7 +188,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     if (this.blockTimer) clearTimeout(this.blockTimer);
     for (const l of this.listeners) l.close();
     for (const c of [...this.connections]) c.socket.destroy();
-    this.logger.info('Redis is now ready to exit, bye bye...');
+    this.logger.info('Tessera is now ready to exit, bye bye...');
     this.opts.onExit?.(code);
   }
 }

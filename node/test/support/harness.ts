@@ -111,6 +111,8 @@ export class Harness implements NodeHost {
   }
 
   resume(_s: Session): void {}
+
+  blockingChanged(): void {}
 }
 
 /** Parses raw bytes with a fresh RespParser and returns the commands, for parser tests. */

@@ -40,4 +40,8 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'maxclients', type: 'int', default: '10000', min: 1, max: 2147483647, mutable: true, implemented: true, doc: 'Maximum connected clients.' },
   { name: 'timeout', type: 'int', default: '0', min: 0, max: 2147483647, mutable: true, implemented: true, doc: 'Close idle clients after this many seconds; 0 never.' },
   { name: 'tcp-keepalive', type: 'int', default: '300', min: 0, max: 2147483647, mutable: true, implemented: true, doc: 'TCP keepalive interval in seconds.' },
+  { name: 'slowlog-log-slower-than', type: 'int', default: '10000', min: -1, max: 9223372036854775807, mutable: true, implemented: true, doc: 'Log commands slower than this many microseconds; -1 disables, 0 logs all.' },
+  { name: 'slowlog-max-len', type: 'int', default: '128', min: 0, max: 9223372036854775807, mutable: true, implemented: true, doc: 'Entries the slow log keeps.' },
+  { name: 'latency-monitor-threshold', type: 'int', default: '0', min: 0, max: 9223372036854775807, mutable: true, implemented: true, doc: 'Record latency events above this many ms; 0 disables.' },
+  { name: 'enable-debug-command', type: 'enum', default: 'no', values: ['no', 'yes', 'local'], mutable: false, implemented: true, doc: 'Allow DEBUG: no, yes, or only from loopback clients.' },
 ];

@@ -64,6 +64,16 @@ export class Session {
   readOnly = false;
   /** Extra flag letters for CLIENT LIST (e.g. 'S' replica, 'M' primary). */
   kindFlags = '';
+  /**
+   * EXEC is running this session's queue: blocking commands must reply as on
+   * timeout instead of blocking (Redis's CLIENT_DENY_BLOCKING under MULTI).
+   */
+  inExec = false;
+  /**
+   * A command held by CLIENT PAUSE, to run again when the pause ends; the
+   * connection stops parsing while it is set, so a pipeline keeps its order.
+   */
+  parkedArgs: string[] | null = null;
 
   constructor(
     readonly node: NodeState,

@@ -8,6 +8,7 @@ import { Err, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from '
 import type { CommandRegistry, CompiledCommand } from './registry.js';
 import type { Session } from './session.js';
 import type { NodeState } from './node-state.js';
+import { hasFlag } from './spec.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -28,10 +29,60 @@ export class Dispatcher {
   /** Called after each executed command (replication propagation, slowlog). */
   afterCall: ((s: Session, cmd: CompiledCommand, args: string[], micros: number) => void) | null = null;
 
+  /** CLIENT PAUSE: until when (0 = not paused) and whether reads are held too. */
+  pauseEndMs = 0;
+  pauseAll = false;
+  /** Sessions holding a command until the pause ends, in arrival order. */
+  private readonly parked = new Set<Session>();
+
   constructor(
     readonly node: NodeState,
     readonly registry: CommandRegistry,
   ) {}
+
+  /**
+   * CLIENT PAUSE: like Redis, a second pause never shortens the first or
+   * relaxes it from ALL to WRITE.
+   */
+  pause(endMs: number, all: boolean): void {
+    if (endMs > this.pauseEndMs) this.pauseEndMs = endMs;
+    if (all) this.pauseAll = true;
+    // Expiring keys is a write a replica would see: hold it as Redis does.
+    this.node.keyspace.expiryPaused = true;
+  }
+
+  /** Ends the pause and lets every held session run its command. */
+  unpause(): void {
+    this.pauseEndMs = 0;
+    this.pauseAll = false;
+    this.node.keyspace.expiryPaused = false;
+    const held = [...this.parked];
+    this.parked.clear();
+    for (const s of held) {
+      if (this.node.clients.byId.get(s.id) === s) this.node.host.resume(s);
+    }
+  }
+
+  /** Ends the pause if its time has come (called from the server cron and before commands). */
+  checkPause(nowMs: number): void {
+    if (this.pauseEndMs !== 0 && nowMs >= this.pauseEndMs) this.unpause();
+  }
+
+  get parkedCount(): number {
+    return this.parked.size;
+  }
+
+  /** Whether CLIENT PAUSE holds this command (Redis's processCommand rule). */
+  private heldByPause(s: Session, cmd: CompiledCommand, rootName: string): boolean {
+    this.checkPause(this.node.keyspace.nowMs);
+    if (this.pauseEndMs === 0) return false;
+    // Replicas are never paused; commands queued by MULTI wait for EXEC.
+    if (s.kindFlags.includes('S')) return false;
+    if (s.inMulti && !MULTI_IMMEDIATE.has(rootName)) return false;
+    if (this.pauseAll) return true;
+    if (cmd.write || hasFlag(cmd.spec, 'may_replicate')) return true;
+    return rootName === 'exec' && s.multiQueue.some((q) => q.cmd.write || hasFlag(q.cmd.spec, 'may_replicate'));
+  }
 
   /** Writes an error reply for s and counts it. */
   reject(s: Session, message: string, cmd: CompiledCommand | null): void {
@@ -49,6 +100,8 @@ export class Dispatcher {
       return null;
     }
     if (cmd.subcommands) {
+      // A container with its own run (COMMAND) answers when called bare.
+      if (args.length < 2 && cmd.spec.run) return cmd;
       if (args.length < 2) {
         this.reject(s, wrongArity(cmd.fullName), cmd);
         return null;
@@ -103,6 +156,11 @@ export class Dispatcher {
           return;
         }
       }
+    }
+    if (this.pauseEndMs !== 0 && this.heldByPause(s, cmd, rootName)) {
+      s.parkedArgs = args;
+      this.parked.add(s);
+      return;
     }
     if (s.inMulti && !MULTI_IMMEDIATE.has(rootName)) {
       if (cmd.noMulti) {

@@ -83,7 +83,15 @@ export class Connection implements CommandSink, Transport {
   /** Resumes parsing after the session was unblocked. */
   resume(): void {
     if (this.closing) return;
-    this.runBatch(() => this.parser.resume(this));
+    this.runBatch(() => {
+      // A command held by CLIENT PAUSE runs before the rest of the pipeline.
+      const parked = this.session.parkedArgs;
+      if (parked) {
+        this.session.parkedArgs = null;
+        if (!this.onCommand(parked)) return;
+      }
+      this.parser.resume(this);
+    });
   }
 
   onCommand(args: string[]): boolean {
@@ -102,7 +110,7 @@ export class Connection implements CommandSink, Transport {
     } else {
       this.host.node.dispatcher.execute(s, args);
     }
-    return !s.closeAfterReply && s.blocked === null;
+    return !s.closeAfterReply && s.blocked === null && s.parkedArgs === null;
   }
 
   onProtocolError(reason: string): void {

@@ -144,13 +144,14 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     node.keyspace.nowMs = wallClockMs();
     node.keyspace.activeExpireCycle();
     node.blocking.expire(node.keyspace.nowMs);
+    node.dispatcher.checkPause(node.keyspace.nowMs);
     const timeoutSec = node.config.getNumber('timeout');
     if (timeoutSec > 0) {
       const cutoff = node.keyspace.nowMs - timeoutSec * 1000;
       for (const c of this.connections) {
         const s = c.session;
         // Redis never times out subscribers or blocked clients.
-        if (s.lastInteractionMs < cutoff && s.subscriptionCount === 0 && s.blocked === null) c.close();
+        if (s.lastInteractionMs < cutoff && s.subscriptionCount === 0 && s.blocked === null && s.parkedArgs === null) c.close();
       }
     }
   }

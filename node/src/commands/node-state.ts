@@ -10,6 +10,7 @@ import { ClientRegistry } from '../services/clients.js';
 import { WatchRegistry } from '../services/watch.js';
 import { PubSubHub } from '../services/pubsub.js';
 import { BlockingRegistry } from '../services/blocking.js';
+import { SlowLog } from '../services/slowlog.js';
 import type { ReplyWriter } from '../resp/writer.js';
 import type { Session } from './session.js';
 import type { Logger } from '../core/log.js';
@@ -60,6 +61,9 @@ export class NodeState {
   readonly dispatcher: Dispatcher;
   /** Cluster mode (cluster-enabled yes): one database, slot routing. */
   clusterEnabled = false;
+  readonly slowlog = new SlowLog();
+  /** Unix ms of the last successful save (LASTSAVE); the start time until persistence exists. */
+  lastSaveMs: number;
 
   constructor(opts: NodeStateOptions) {
     this.config = opts.config;
@@ -72,6 +76,8 @@ export class NodeState {
     this.dispatcher = new Dispatcher(this, this.registry);
     this.pubsub = new PubSubHub(this);
     this.blocking = new BlockingRegistry(this);
+    this.lastSaveMs = opts.startMs;
+    this.wireSlowlog();
     const events: KeyspaceEvents = {
       keyEvent: (cls, event, key, db) => this.pubsub.keyEvent(cls, event, key, db),
       keyModified: (db, key) => {
@@ -81,6 +87,26 @@ export class NodeState {
       dbFlushed: (db) => this.watches.flushed(db),
     };
     this.keyspace = new Keyspace({ databases: this.config.getNumber('databases'), random: opts.random, events });
+  }
+
+  /** Feeds the slow log from every executed command, with its limits kept in step with CONFIG SET. */
+  private wireSlowlog(): void {
+    const log = this.slowlog;
+    const sync = (): void => {
+      log.slowerThanMicros = this.config.getNumber('slowlog-log-slower-than');
+      log.maxLen = this.config.getNumber('slowlog-max-len');
+    };
+    sync();
+    this.config.onChange((name) => {
+      if (name === 'slowlog-log-slower-than' || name === 'slowlog-max-len') sync();
+    });
+    const previous = this.dispatcher.afterCall;
+    this.dispatcher.afterCall = (s, cmd, args, micros) => {
+      if (previous) previous(s, cmd, args, micros);
+      if (log.slowerThanMicros < 0 || micros < log.slowerThanMicros) return;
+      if (cmd.spec.flags.includes('skip_slowlog') || cmd.parent?.spec.flags.includes('skip_slowlog')) return;
+      log.record({ nowMs: this.keyspace.nowMs, durationMicros: micros, args, clientAddr: s.transport.remoteAddress, clientName: s.name });
+    };
   }
 
   deliver(s: Session, write: (w: ReplyWriter) => void): void {

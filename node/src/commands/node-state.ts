@@ -3,7 +3,8 @@
 // WATCH registries. It holds no sockets; the server adapter implements
 // NodeHost (delivering bytes to another client, shutting down).
 
-import { Keyspace, type KeyspaceEvents } from '../keyspace/keyspace.js';
+import { Keyspace, STARTUP_BYTES, type KeyspaceEvents, type MaxmemoryPolicy } from '../keyspace/keyspace.js';
+import { Evictor } from '../keyspace/eviction.js';
 import type { Config } from '../config/config.js';
 import { ServerStats } from '../services/stats.js';
 import { ClientRegistry } from '../services/clients.js';
@@ -17,6 +18,9 @@ import type { Logger } from '../core/log.js';
 import { CommandRegistry } from './registry.js';
 import { Dispatcher } from './dispatch.js';
 import type { CommandSpec } from './spec.js';
+
+/** Directives the Keyspace reads, applied at start and on CONFIG SET. */
+const KEYSPACE_DIRECTIVES = ['maxmemory-policy', 'maxmemory-samples', 'lfu-log-factor', 'lfu-decay-time', 'active-expire-effort'];
 
 export interface NodeHost {
   /** Writes a reply to a session outside its own command batch (pub/sub, unblocking). */
@@ -61,6 +65,10 @@ export class NodeState {
   readonly dispatcher: Dispatcher;
   /** Cluster mode (cluster-enabled yes): one database, slot routing. */
   clusterEnabled = false;
+  /** Chooses and evicts keys when used memory exceeds maxmemory. */
+  readonly evictor: Evictor;
+  /** Highest usedMemory() seen (INFO used_memory_peak), refreshed by usedMemory(). */
+  usedMemoryPeak = STARTUP_BYTES;
   readonly slowlog = new SlowLog();
   /** Unix ms of the last successful save (LASTSAVE); the start time until persistence exists. */
   lastSaveMs: number;
@@ -87,6 +95,52 @@ export class NodeState {
       dbFlushed: (db) => this.watches.flushed(db),
     };
     this.keyspace = new Keyspace({ databases: this.config.getNumber('databases'), random: opts.random, events });
+    this.evictor = new Evictor(this.keyspace, {
+      usedMemory: () => this.usedMemory(),
+      maxmemory: () => this.config.maxmemoryBytes(),
+    });
+    this.dispatcher.evictor = () => this.evictor.performEvictions();
+    for (const name of KEYSPACE_DIRECTIVES) this.applyKeyspaceConfig(name);
+    this.config.onChange((name) => {
+      this.applyKeyspaceConfig(name);
+      // Lowering maxmemory evicts at once, as Redis's CONFIG SET maxmemory does.
+      if (name === 'maxmemory') this.evictor.performEvictions();
+    });
+  }
+
+  /** Copies a keyspace-relevant directive into the Keyspace. */
+  private applyKeyspaceConfig(name: string): void {
+    const ks = this.keyspace;
+    const value = this.config.get(name);
+    if (value === undefined) return;
+    switch (name) {
+      case 'maxmemory-policy':
+        ks.maxmemoryPolicy = value as MaxmemoryPolicy;
+        break;
+      case 'maxmemory-samples':
+        ks.maxmemorySamples = Number(value);
+        break;
+      case 'lfu-log-factor':
+        ks.lfuLogFactor = Number(value);
+        break;
+      case 'lfu-decay-time':
+        ks.lfuDecayTimeMin = Number(value);
+        break;
+      case 'active-expire-effort':
+        ks.activeExpireEffort = Number(value);
+        break;
+    }
+  }
+
+  /**
+   * What INFO reports as used_memory and eviction compares to maxmemory:
+   * Redis's startup baseline plus the accounted bytes of every key, value
+   * and TTL. (Client buffers are not tracked per session yet.)
+   */
+  usedMemory(): number {
+    const used = STARTUP_BYTES + this.keyspace.dataBytes;
+    if (used > this.usedMemoryPeak) this.usedMemoryPeak = used;
+    return used;
   }
 
   /** Feeds the slow log from every executed command, with its limits kept in step with CONFIG SET. */

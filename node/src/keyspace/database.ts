@@ -5,20 +5,29 @@
 // Values live in a DenseMap; two typed arrays run parallel to its slots (meta
 // and bytes) so a key costs no wrapper object. Expiry times live in a second
 // DenseMap, as Redis keeps a separate `expires` dict, so the active expire
-// cycle samples only keys that have a TTL.
+// cycle and the volatile-* eviction policies look only at keys with a TTL.
+//
+// Expiry is lazy on every access path: a key whose time has passed is never
+// returned. While expiry is paused (a replica waiting for its primary's DEL,
+// CLIENT PAUSE WRITE) such a key is still hidden but not deleted, as in Redis.
 
 import { DenseMap } from './dense-map.js';
 import { type Value, valueBytes, stringBytes } from './values.js';
 
-/** Fixed per-key overhead: Map entry, two array slots, typed-array slots. */
-const KEY_OVERHEAD_BYTES = 64;
-/** Per-key overhead of an expiry entry (second map + number). */
-export const EXPIRE_OVERHEAD_BYTES = 56;
+/**
+ * Fixed per-key overhead in V8, measured (see eviction.test.ts notes and the
+ * report): the index Map entry (~40 B with its hash table growth), the key and
+ * value slots of the dense arrays (8 B each, x1.5 for doubling slack), the
+ * typed-array slots (4 + 8 B, same slack).
+ */
+export const KEY_OVERHEAD_BYTES = 72;
+/** Per-key overhead of an expiry entry: second map entry, key slot, double slot. */
+export const EXPIRE_OVERHEAD_BYTES = 64;
 
 export interface DatabaseHooks {
   /** A key's value changed (or it was deleted): WATCH invalidation, dirty counter. */
   modified(db: Database, key: string): void;
-  /** Every key of the database was removed (FLUSHDB/FLUSHALL/SWAPDB). */
+  /** Every key of the database was removed (FLUSHDB/FLUSHALL) or replaced (SWAPDB). */
   flushed(db: Database): void;
   /** A key expired (lazily or in the active cycle). */
   expired(db: Database, key: string): void;
@@ -32,13 +41,17 @@ export interface DatabaseHooks {
   isExpiryPaused(): boolean;
 }
 
+const INITIAL_SLOTS = 1024;
+
 export class Database {
-  readonly map = new DenseMap<Value>();
-  readonly expires = new DenseMap<number>();
-  private meta = new Int32Array(1024);
-  private sizes = new Float64Array(1024);
+  map = new DenseMap<Value>();
+  expires = new DenseMap<number>();
+  private meta = new Int32Array(INITIAL_SLOTS);
+  private sizes = new Float64Array(INITIAL_SLOTS);
   /** Average TTL stats for INFO keyspace (avg_ttl), updated by the expire cycle. */
   avgTtlMs = 0;
+  /** Where the active expire cycle resumes in `expires` (a DenseMap SCAN cursor). */
+  expireCursor = 0;
 
   constructor(
     readonly id: number,
@@ -65,11 +78,21 @@ export class Database {
     this.sizes = s;
   }
 
-  /** True if key has a TTL that has passed (and expiry is not paused). */
-  private isExpired(key: string, nowMs: number): boolean {
+  /** True if key has a TTL that has passed (whether or not expiry is paused). */
+  isExpired(key: string, nowMs: number): boolean {
     if (this.expires.size === 0) return false;
     const at = this.expires.get(key);
-    return at !== undefined && at <= nowMs && !this.hooks.isExpiryPaused();
+    return at !== undefined && at <= nowMs;
+  }
+
+  /**
+   * Redis's expireIfNeeded: true if key is logically expired, in which case
+   * it is deleted unless expiry is paused.
+   */
+  expireIfNeeded(key: string, nowMs: number): boolean {
+    if (!this.isExpired(key, nowMs)) return false;
+    if (!this.hooks.isExpiryPaused()) this.expireNow(key);
+    return true;
   }
 
   /**
@@ -79,10 +102,7 @@ export class Database {
   peek(key: string, nowMs: number): Value | undefined {
     const i = this.map.slot(key);
     if (i < 0) return undefined;
-    if (this.isExpired(key, nowMs)) {
-      this.expireNow(key);
-      return undefined;
-    }
+    if (this.expires.size !== 0 && this.expireIfNeeded(key, nowMs)) return undefined;
     return this.map.vals[i];
   }
 
@@ -90,10 +110,7 @@ export class Database {
   read(key: string, nowMs: number): Value | undefined {
     const i = this.map.slot(key);
     if (i < 0) return undefined;
-    if (this.expires.size !== 0 && this.isExpired(key, nowMs)) {
-      this.expireNow(key);
-      return undefined;
-    }
+    if (this.expires.size !== 0 && this.expireIfNeeded(key, nowMs)) return undefined;
     this.meta[i] = this.hooks.touch(this.meta[i]!);
     return this.map.vals[i];
   }
@@ -115,14 +132,29 @@ export class Database {
       if (!keepTtl && this.expires.size !== 0) this.removeExpire(key);
       this.account(i, key, value);
     } else {
-      const n = this.map.size;
-      this.grow(n + 1);
-      this.map.set(key, value);
-      this.meta[n] = this.hooks.initialMeta();
-      this.sizes[n] = 0;
-      this.account(n, key, value);
+      this.insert(key, value, this.hooks.initialMeta());
     }
     this.hooks.modified(this, key);
+  }
+
+  /**
+   * Adds a key that must not exist, with the given access metadata: RENAME,
+   * MOVE and SWAPDB carry the object's LRU/LFU stamp along, as Redis moves the
+   * object itself. Signals the modification.
+   */
+  add(key: string, value: Value, meta: number): void {
+    if (this.map.has(key)) throw new Error(`assertion failed: add of existing key`);
+    this.insert(key, value, meta);
+    this.hooks.modified(this, key);
+  }
+
+  private insert(key: string, value: Value, meta: number): void {
+    const n = this.map.size;
+    this.grow(n + 1);
+    this.map.set(key, value);
+    this.meta[n] = meta;
+    this.sizes[n] = 0;
+    this.account(n, key, value);
   }
 
   /**
@@ -216,51 +248,91 @@ export class Database {
     return i < 0 ? undefined : this.sizes[i];
   }
 
+  /** Sum of the accounted bytes of this database's keys, values and TTLs. */
+  accountedBytes(): number {
+    let total = this.expires.size * EXPIRE_OVERHEAD_BYTES;
+    for (let i = 0, n = this.map.size; i < n; i++) total += this.sizes[i]!;
+    return total;
+  }
+
   /** Removes every key; returns how many there were. */
   flush(): number {
     const n = this.map.size;
-    let freed = 0;
-    for (let i = 0; i < n; i++) freed += this.sizes[i]!;
-    freed += this.expires.size * EXPIRE_OVERHEAD_BYTES;
-    this.map.clear();
-    this.expires.clear();
-    this.meta = new Int32Array(1024);
-    this.sizes = new Float64Array(1024);
+    const freed = this.accountedBytes();
+    this.map = new DenseMap<Value>();
+    this.expires = new DenseMap<number>();
+    this.meta = new Int32Array(INITIAL_SLOTS);
+    this.sizes = new Float64Array(INITIAL_SLOTS);
+    this.avgTtlMs = 0;
+    this.expireCursor = 0;
     this.hooks.bytesChanged(-freed);
     this.hooks.flushed(this);
     return n;
   }
 
-  /** A uniformly random live key, or undefined (expired keys met on the way are removed). */
-  randomKey(nowMs: number, random: () => number): string | undefined {
-    for (let tries = 0; tries < 100 && this.map.size > 0; tries++) {
-      const k = this.map.keys[Math.floor(random() * this.map.size)]!;
-      if (this.isExpired(k, nowMs)) {
-        this.expireNow(k);
-        continue;
-      }
-      return k;
-    }
-    // Mostly-expired database: fall back to a linear walk.
-    for (const k of this.map.keys) if (!this.isExpired(k, nowMs)) return k;
-    return undefined;
+  /**
+   * SWAPDB: exchanges the whole contents with `other`. Sessions keep their
+   * Database object and so see the other data set, as Redis's clients do.
+   * Memory accounting is unchanged (both are in the same keyspace).
+   */
+  swapWith(other: Database): void {
+    [this.map, other.map] = [other.map, this.map];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.meta, other.meta] = [other.meta, this.meta];
+    [this.sizes, other.sizes] = [other.sizes, this.sizes];
+    [this.avgTtlMs, other.avgTtlMs] = [other.avgTtlMs, this.avgTtlMs];
+    [this.expireCursor, other.expireCursor] = [other.expireCursor, this.expireCursor];
+    this.hooks.flushed(this);
+    this.hooks.flushed(other);
   }
 
   /**
-   * One step of Redis's active expire cycle for this database: sample up to
-   * `samples` keys with a TTL, delete those past due; returns [sampled, expired].
+   * A uniformly random live key, or undefined. Expired keys met on the way
+   * are deleted, as Redis's dbRandomKey does.
    */
-  expireSample(nowMs: number, samples: number, random: () => number): [number, number] {
+  randomKey(nowMs: number, random: () => number): string | undefined {
+    for (let tries = 0; tries < 100 && this.map.size > 0; tries++) {
+      const k = this.map.keys[Math.floor(random() * this.map.size)]!;
+      if (this.expires.size !== 0 && this.expireIfNeeded(k, nowMs)) continue;
+      return k;
+    }
+    // Almost every key is expired: one pass finds a live one (or proves there
+    // is none) instead of sampling forever.
+    const live: string[] = [];
+    for (let i = 0; i < this.map.size; i++) {
+      const k = this.map.keys[i]!;
+      if (!this.isExpired(k, nowMs)) live.push(k);
+    }
+    if (live.length === 0) return undefined;
+    return live[Math.floor(random() * live.length)];
+  }
+
+  /**
+   * One round of Redis's active expire cycle for this database: checks up to
+   * `keys` entries of `expires`, continuing from `expireCursor` so that
+   * successive rounds walk the whole table (as Redis 7 walks its buckets),
+   * and deletes those past due. Returns [sampled, expired].
+   */
+  expireRound(nowMs: number, keys: number): [number, number] {
     const n = this.expires.size;
-    if (n === 0 || this.hooks.isExpiryPaused()) return [0, 0];
+    if (n === 0) {
+      this.avgTtlMs = 0;
+      return [0, 0];
+    }
+    const take = Math.min(keys, n);
+    let k = this.expireCursor <= 0 || this.expireCursor > n ? n : this.expireCursor;
+    let sampled = 0;
     let expired = 0;
-    const take = Math.min(samples, n);
     let ttlSum = 0;
     let ttlCount = 0;
-    for (let s = 0; s < take && this.expires.size > 0; s++) {
-      const i = Math.floor(random() * this.expires.size);
-      const key = this.expires.keys[i]!;
-      const at = this.expires.vals[i]!;
+    while (sampled < take) {
+      if (k === 0) k = this.expires.size; // wrapped: start the next pass from the top
+      if (k === 0) break;
+      k--;
+      const key = this.expires.keys[k]!;
+      const at = this.expires.vals[k]!;
+      sampled++;
+      // Deleting slot k refills it from the top, which this pass already saw.
       if (at <= nowMs) {
         this.expireNow(key);
         expired++;
@@ -269,11 +341,13 @@ export class Database {
         ttlCount++;
       }
     }
+    this.expireCursor = k;
     if (ttlCount > 0) {
       const avg = ttlSum / ttlCount;
-      // Redis smooths avg_ttl the same way: 2% of the new sample each cycle.
-      this.avgTtlMs = this.avgTtlMs === 0 ? avg : (this.avgTtlMs / 50) * 49 + avg / 50;
+      // Redis smooths avg_ttl the same way: 2% of the new sample each round.
+      if (this.avgTtlMs === 0) this.avgTtlMs = avg;
+      this.avgTtlMs = (this.avgTtlMs / 50) * 49 + avg / 50;
     }
-    return [take, expired];
+    return [sampled, expired];
   }
 }

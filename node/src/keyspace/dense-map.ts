@@ -82,6 +82,18 @@ export class DenseMap<V> {
   }
 
   /**
+   * One SCAN step without a callback: appends the keys of up to `count`
+   * slots below `cursor` (0 = start) to `out` and returns the next cursor
+   * (0 when the scan is complete).
+   */
+  scanKeys(cursor: number, count: number, out: string[]): number {
+    let k = cursor <= 0 || cursor > this.keys.length ? this.keys.length : cursor;
+    const stop = Math.max(0, k - Math.max(1, count));
+    while (k > stop) out.push(this.keys[--k]!);
+    return k;
+  }
+
+  /**
    * One SCAN step. Visits up to `count` slots below `cursor` (0 = start) and
    * returns the next cursor (0 when the scan is complete).
    */

@@ -42,6 +42,18 @@ export type MaxmemoryPolicy =
 
 export const LRU_CLOCK_MAX = (1 << 24) - 1;
 export const LFU_INIT_VAL = 5;
+/** Keys with a TTL checked per round of the active expire cycle (effort 1). */
+export const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
+/** Databases visited per call of the active expire cycle. */
+export const CRON_DBS_PER_CALL = 16;
+/** Deterministic cost charged per key checked when no clock is given. */
+export const EXPIRE_CHECK_COST_US = 1;
+/**
+ * What used_memory starts at: redis-server 7.0 reports used_memory_startup of
+ * about 876 KB (server structures, shared objects); we account the same so
+ * INFO and maxmemory read as they do on Redis.
+ */
+export const STARTUP_BYTES = 876_064;
 
 export interface KeyspaceOptions {
   databases: number;
@@ -65,9 +77,17 @@ export class Keyspace {
     expiredStalePerc: 0,
     expiredTimeCapReachedCount: 0,
   };
-  maxmemoryPolicy: MaxmemoryPolicy = 'noeviction';
+  private policy: MaxmemoryPolicy = 'noeviction';
+  private lfu = false;
+  /** Keys sampled per database when choosing an eviction victim (maxmemory-samples). */
+  maxmemorySamples = 5;
   lfuLogFactor = 10;
   lfuDecayTimeMin = 1;
+  /** active-expire-effort, 1..10. */
+  activeExpireEffort = 1;
+  /** Active expire cycle state carried between calls, as Redis keeps it static. */
+  private expireNextDb = 0;
+  private expireTimeLimitExit = false;
   /** Suspends expiry (a replica waits for its primary's DELs; CLIENT PAUSE WRITE). */
   expiryPaused = false;
   events: KeyspaceEvents;
@@ -80,8 +100,19 @@ export class Keyspace {
     for (let i = 0; i < opts.databases; i++) this.dbs.push(new Database(i, this.hooks));
   }
 
+  get maxmemoryPolicy(): MaxmemoryPolicy {
+    return this.policy;
+  }
+
+  /** Switching policy does not convert existing stamps; Redis warns that LRU/LFU data takes time to adjust. */
+  set maxmemoryPolicy(p: MaxmemoryPolicy) {
+    this.policy = p;
+    this.lfu = p === 'allkeys-lfu' || p === 'volatile-lfu';
+  }
+
+  /** Whether access metadata is an LFU counter (read on every key access, hence cached). */
   get usesLfu(): boolean {
-    return this.maxmemoryPolicy === 'allkeys-lfu' || this.maxmemoryPolicy === 'volatile-lfu';
+    return this.lfu;
   }
 
   /** Redis's LRU clock: seconds, 24 bits. */
@@ -167,33 +198,61 @@ export class Keyspace {
   }
 
   /**
-   * Redis's active expire cycle, bounded by `timeBudgetMs` of virtual work
-   * measured in samples: per database, sample 20 keys with a TTL and repeat
-   * while more than `stalePercent` of a sample had expired.
+   * Redis's active expire cycle (the slow one serverCron runs `hz` times a
+   * second). Databases are visited round-robin, up to 16 per call (all of
+   * them when the previous call ran out of time); in each, rounds of
+   * `keysPerLoop` TTL keys are checked, continuing the database's cursor, and
+   * repeated while more than `acceptableStale` percent of a round had expired.
+   * The time budget is Redis's: `25 + 2 * effort` percent of a cron period.
+   * Elapsed time is measured with `opts.elapsedUs` when the runtime gives a
+   * clock, else charged at EXPIRE_CHECK_COST_US per key checked, which keeps
+   * the cycle deterministic under test. Returns the number of keys expired.
    */
-  activeExpireCycle(maxSamplesTotal = 2000, stalePercent = 10): number {
-    let expired = 0;
-    let budget = maxSamplesTotal;
-    let sampledAll = 0;
-    let expiredAll = 0;
-    for (const d of this.dbs) {
+  activeExpireCycle(opts: { hz?: number; elapsedUs?: () => number } = {}): number {
+    if (this.expiryPaused) return 0;
+    const effort = Math.min(9, Math.max(0, this.activeExpireEffort - 1));
+    const keysPerLoop = ACTIVE_EXPIRE_KEYS_PER_LOOP + (ACTIVE_EXPIRE_KEYS_PER_LOOP / 4) * effort;
+    const slowTimePerc = 25 + 2 * effort;
+    const acceptableStale = 10 - effort;
+    const hz = Math.max(1, opts.hz ?? 10);
+    const timeLimitUs = Math.max(1, (slowTimePerc * 1_000_000) / hz / 100);
+    const dbCount = this.dbs.length;
+    const dbsPerCall = this.expireTimeLimitExit || dbCount < CRON_DBS_PER_CALL ? dbCount : CRON_DBS_PER_CALL;
+    const start = opts.elapsedUs ? opts.elapsedUs() : 0;
+    let checked = 0;
+    let iteration = 0;
+    let totalSampled = 0;
+    let totalExpired = 0;
+    this.expireTimeLimitExit = false;
+    for (let j = 0; j < dbsPerCall && !this.expireTimeLimitExit; j++) {
+      const d = this.dbs[this.expireNextDb % dbCount]!;
+      this.expireNextDb = (this.expireNextDb + 1) % dbCount;
       for (;;) {
-        if (budget <= 0) {
-          this.stats.expiredTimeCapReachedCount++;
+        if (d.expires.size === 0) {
+          d.avgTtlMs = 0;
           break;
         }
-        const [sampled, gone] = d.expireSample(this.nowMs, 20, this.random);
-        budget -= Math.max(sampled, 1);
-        sampledAll += sampled;
-        expiredAll += gone;
-        expired += gone;
-        if (sampled === 0 || gone * 100 <= sampled * stalePercent) break;
+        iteration++;
+        const [sampled, expired] = d.expireRound(this.nowMs, keysPerLoop);
+        checked += sampled;
+        totalSampled += sampled;
+        totalExpired += expired;
+        // Redis looks at the clock every 16 rounds only: it is not free.
+        if ((iteration & 0xf) === 0) {
+          const elapsedUs = opts.elapsedUs ? opts.elapsedUs() - start : checked * EXPIRE_CHECK_COST_US;
+          if (elapsedUs > timeLimitUs) {
+            this.expireTimeLimitExit = true;
+            this.stats.expiredTimeCapReachedCount++;
+            break;
+          }
+        }
+        if (sampled === 0 || Math.floor((expired * 100) / sampled) <= acceptableStale) break;
       }
     }
-    if (sampledAll > 0) {
-      const perc = expiredAll / sampledAll;
+    if (totalSampled > 0) {
+      const perc = totalExpired / totalSampled;
       this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
     }
-    return expired;
+    return totalExpired;
   }
 }

@@ -78,6 +78,8 @@ export interface CommandSpec {
   /** Redis version that introduced it (COMMAND DOCS `since`). */
   readonly since?: string;
   readonly complexity?: string;
+  /** Command tips as COMMAND INFO lists them (e.g. 'nondeterministic_output', 'request_policy:all_shards'). */
+  readonly tips?: readonly string[];
   /** Container commands (CONFIG, CLIENT, OBJECT...) dispatch on args[1]. */
   readonly subcommands?: readonly CommandSpec[];
   /** Absent only on containers. */

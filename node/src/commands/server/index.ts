@@ -1,3 +1,6 @@
 import type { CommandSpec } from '../spec.js';
+import { config } from './config.js';
 
-export const commands: CommandSpec[] = [];
+export const commands: CommandSpec[] = [
+  config,
+];

@@ -271,22 +271,41 @@ export function formatDouble(d: number): string {
   return formatG17(d);
 }
 
-/** C's printf("%.17g", d). */
+/**
+ * C's printf("%.17g", d). printf rounds the exact binary value half to even,
+ * while toExponential rounds an exact tie away from zero; they differ only
+ * when the exact expansion stops at an 18th digit 5 (e.g. 1432228088.37890625),
+ * so that rare case is checked against the exact digits.
+ */
 export function formatG17(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const exp = Math.floor(Math.log10(Math.abs(d)));
-  // %g uses scientific notation when exp < -4 or exp >= precision.
-  let e = Number(d.toExponential(16).split('e')[1]);
-  if (Number.isNaN(e)) e = exp;
-  if (e < -4 || e >= 17) {
-    const [mant, ex] = d.toExponential(16).split('e') as [string, string];
-    const m = stripZeros(mant);
-    const n = Number(ex);
-    const sign = n < 0 ? '-' : '+';
-    const abs = Math.abs(n);
-    return `${m}e${sign}${abs < 10 ? '0' + abs : abs}`;
+  let t = d.toExponential(16);
+  const t18 = d.toExponential(17);
+  if (t18.charCodeAt(t18.indexOf('e') - 1) === 0x35 /* 5 */) {
+    // Up to 101 significant digits is exact for any tie: a double that is not
+    // exactly an 18-digit decimal differs from it well before that digit.
+    const exact = d.toExponential(100);
+    const eAt = exact.indexOf('e');
+    const sign = d < 0 ? 1 : 0;
+    // Mantissa text is "[-]D.DDDD...": the 18th digit sits at sign + 18.
+    let tie = exact.charCodeAt(sign + 18) === 0x35;
+    for (let i = sign + 19; tie && i < eAt; i++) if (exact.charCodeAt(i) !== 0x30) tie = false;
+    if (tie && (exact.charCodeAt(sign + 17) & 1) === 0) t = exact.slice(0, sign + 18) + exact.slice(eAt);
   }
-  return stripZeros(d.toFixed(Math.max(0, 16 - e)));
+  const eAt = t.indexOf('e');
+  const e = Number(t.slice(eAt + 1));
+  const neg = t.charCodeAt(0) === 0x2d;
+  // The 17 significant digits without sign and point.
+  const digits = t.slice(neg ? 1 : 0, neg ? 2 : 1) + t.slice(neg ? 3 : 2, eAt);
+  if (e < -4 || e >= 17) {
+    const mant = stripZeros(digits[0] + '.' + digits.slice(1));
+    const abs = e < 0 ? -e : e;
+    return `${neg ? '-' : ''}${mant}e${e < 0 ? '-' : '+'}${abs < 10 ? '0' + abs : abs}`;
+  }
+  let text: string;
+  if (e >= 0) text = digits.slice(0, e + 1) + '.' + digits.slice(e + 1);
+  else text = '0.' + '0'.repeat(-e - 1) + digits;
+  return (neg ? '-' : '') + stripZeros(text);
 }
 
 function stripZeros(s: string): string {

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../spec.js';
 import { Err } from '../../core/errors.js';
+import { markExposed } from '../../keyspace/types/strings.js';
 
 export const get = {
   name: 'get',
@@ -9,7 +10,9 @@ export const get = {
   keys: { first: 1, last: 1, step: 1 },
   summary: 'Get the value of a key',
   since: '1.0.0',
+  complexity: 'O(1)',
   run(s, args) {
+    // The benchmark hot path: one lookup, no helper calls for the common case.
     const ks = s.node.keyspace;
     const v = s.db.read(args[1]!, ks.nowMs);
     if (v === undefined) {
@@ -18,7 +21,11 @@ export const get = {
       return;
     }
     ks.stats.keyspaceHits++;
-    if (typeof v === 'string' || Buffer.isBuffer(v)) s.out.bulk(v);
-    else s.error(Err.wrongType);
+    if (typeof v === 'string') s.out.bulk(v);
+    else if (Buffer.isBuffer(v)) {
+      // The writer may send a big Buffer by reference after later commands ran.
+      markExposed(v);
+      s.out.bulk(v);
+    } else s.error(Err.wrongType);
   },
 } as const satisfies CommandSpec;

@@ -24,8 +24,6 @@ const MAX_E = 16384 - MANT_BITS;
 /** Redis's MAX_LONG_DOUBLE_CHARS: string2ld refuses inputs this long. */
 const MAX_LONG_DOUBLE_CHARS = 5 * 1024;
 
-const ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };
-
 function bitLength(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length;
 }
@@ -74,10 +72,9 @@ const HEX = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
  */
 export function parseLongDouble(input: string): LongDouble | null {
   if (input.length === 0 || input.length >= MAX_LONG_DOUBLE_CHARS) return null;
-  // Redis copies the bytes into a C string, so strtold stops at a NUL.
-  const nul = input.indexOf('\0');
-  const s = nul >= 0 ? input.slice(0, nul) : input;
-  if (s.length === 0) return ZERO;
+  // strtold stops at a NUL, leaving the rest unparsed: refused.
+  const s = input;
+  if (s.indexOf('\0') >= 0) return null;
   if (isSpace(s.charCodeAt(0))) return null;
   let i = 0;
   let neg = false;

@@ -77,7 +77,8 @@ export class Config {
   private readonly listeners: ConfigListener[] = [];
   private cachedRequirepass = '';
   private cachedMaxmemory = 0;
-  private cachedNotifyFlags = 0;
+  private notifyBits = 0;
+  private parsedNotifyFlags: number | null = null;
   /** While a config file is read, `save` lines add to each other (Redis's deprecated aggregate form). */
   private loadingFile = false;
   private saveLoaded = false;
@@ -214,6 +215,7 @@ export class Config {
   private commit(updates: readonly (readonly [Directive, string])[]): void {
     const changed: [string, string][] = [];
     for (const [d, v] of updates) {
+      if (d.name === 'notify-keyspace-events') this.notifyBits = this.parsedNotifyFlags ?? parseNotifyFlags(v) ?? 0;
       if (this.values.get(d.name) !== v) changed.push([d.name, v]);
       this.values.set(d.name, v);
     }
@@ -252,7 +254,6 @@ export class Config {
   private refreshCache(): void {
     this.cachedRequirepass = this.values.get('requirepass') ?? '';
     this.cachedMaxmemory = Number(this.values.get('maxmemory') ?? 0);
-    this.cachedNotifyFlags = parseNotifyFlags(this.values.get('notify-keyspace-events') ?? '') ?? 0;
   }
 
   requirepass(): string {
@@ -265,7 +266,7 @@ export class Config {
 
   /** notify-keyspace-events as NOTIFY bits (see notify-flags.ts). */
   notifyFlags(): number {
-    return this.cachedNotifyFlags;
+    return this.notifyBits;
   }
 
   /** Validates args for d and returns the value CONFIG GET will show. */
@@ -395,6 +396,8 @@ export class Config {
         if (argsIn.length !== 1) return { error: 'wrong number of arguments' };
         const flags = parseNotifyFlags(argsIn[0]!);
         if (flags === null) return { error: NOTIFY_INVALID };
+        // The shown string can lose a flag ("KAn" shows as "AK"), so the bits are kept apart.
+        this.parsedNotifyFlags = flags;
         return { value: notifyFlagsToString(flags) };
       }
       case 'replicaof': {

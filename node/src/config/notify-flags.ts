@@ -54,7 +54,7 @@ export function parseNotifyFlags(s: string): number | null {
   return flags;
 }
 
-/** Redis's keyspaceEventsFlagsToString: type classes (or 'A'), then K E, then m n. */
+/** Redis's keyspaceEventsFlagsToString: type classes and n (or just 'A'), then K E m. */
 export function notifyFlagsToString(flags: number): string {
   let out = '';
   if ((flags & NOTIFY_ALL) === NOTIFY_ALL) out += 'A';
@@ -70,13 +70,14 @@ export function notifyFlagsToString(flags: number): string {
       [NOTIFY.evicted, 'e'],
       [NOTIFY.stream, 't'],
       [NOTIFY.module, 'd'],
+      // Redis 7.0 prints 'n' among the type classes, so "KAn" reads back as "AK".
+      [NOTIFY.newKey, 'n'],
     ];
     for (const [f, c] of order) if (flags & f) out += c;
   }
   if (flags & NOTIFY.keyspace) out += 'K';
   if (flags & NOTIFY.keyevent) out += 'E';
   if (flags & NOTIFY.keyMiss) out += 'm';
-  if (flags & NOTIFY.newKey) out += 'n';
   return out;
 }
 

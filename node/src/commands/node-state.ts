@@ -12,6 +12,7 @@ import { WatchRegistry } from '../services/watch.js';
 import { PubSubHub } from '../services/pubsub.js';
 import { BlockingRegistry } from '../services/blocking.js';
 import { SlowLog } from '../services/slowlog.js';
+import { RateMeter, realProcessFacts, type ProcessFacts } from '../services/info.js';
 import type { ReplyWriter } from '../resp/writer.js';
 import type { Session } from './session.js';
 import type { Logger } from '../core/log.js';
@@ -67,9 +68,13 @@ export class NodeState {
   clusterEnabled = false;
   /** Chooses and evicts keys when used memory exceeds maxmemory. */
   readonly evictor: Evictor;
-  /** Highest usedMemory() seen (INFO used_memory_peak), refreshed by usedMemory(). */
-  usedMemoryPeak = STARTUP_BYTES;
   readonly slowlog = new SlowLog();
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the cron's expiry sampling off (tests of lazy expiry). */
+  activeExpireEnabled = true;
+  /** Snapshots for INFO's instantaneous_* rates. */
+  readonly rateMeter = new RateMeter();
+  /** RSS, CPU and OS for INFO; tests pin them. */
+  processFacts: ProcessFacts = realProcessFacts();
   /** Unix ms of the last successful save (LASTSAVE); the start time until persistence exists. */
   lastSaveMs: number;
 
@@ -138,9 +143,12 @@ export class NodeState {
    * and TTL. (Client buffers are not tracked per session yet.)
    */
   usedMemory(): number {
-    const used = STARTUP_BYTES + this.keyspace.dataBytes;
-    if (used > this.usedMemoryPeak) this.usedMemoryPeak = used;
-    return used;
+    return STARTUP_BYTES + this.keyspace.dataBytes;
+  }
+
+  /** Highest usedMemory() since start or CONFIG RESETSTAT (INFO used_memory_peak). */
+  get usedMemoryPeak(): number {
+    return STARTUP_BYTES + this.keyspace.dataBytesPeak;
   }
 
   /** Feeds the slow log from every executed command, with its limits kept in step with CONFIG SET. */
@@ -157,6 +165,8 @@ export class NodeState {
     const previous = this.dispatcher.afterCall;
     this.dispatcher.afterCall = (s, cmd, args, micros) => {
       if (previous) previous(s, cmd, args, micros);
+      const st = this.stats;
+      this.rateMeter.sample(this.keyspace.nowMs, st.totalCommandsProcessed, st.totalNetInputBytes, st.totalNetOutputBytes);
       if (log.slowerThanMicros < 0 || micros < log.slowerThanMicros) return;
       if (cmd.spec.flags.includes('skip_slowlog') || cmd.parent?.spec.flags.includes('skip_slowlog')) return;
       log.record({ nowMs: this.keyspace.nowMs, durationMicros: micros, args, clientAddr: s.transport.remoteAddress, clientName: s.name });

@@ -67,6 +67,8 @@ export class Keyspace {
   nowMs = 0;
   /** Accounted bytes of all keys and values (what INFO reports as used_memory_dataset). */
   dataBytes = 0;
+  /** Highest dataBytes seen since start or resetPeak (INFO used_memory_peak). */
+  dataBytesPeak = 0;
   /** Writes since start (dirty counter in Redis). */
   dirty = 0;
   readonly stats: KeyspaceStats = {
@@ -166,6 +168,7 @@ export class Keyspace {
     },
     bytesChanged: (delta) => {
       this.dataBytes += delta;
+      if (this.dataBytes > this.dataBytesPeak) this.dataBytesPeak = this.dataBytes;
     },
     touch: (meta) => {
       if (this.usesLfu) {
@@ -177,6 +180,11 @@ export class Keyspace {
     initialMeta: () => (this.usesLfu ? ((this.lfuMinutes() << 8) | LFU_INIT_VAL) >>> 0 : this.lruClock()),
     isExpiryPaused: () => this.expiryPaused,
   };
+
+  /** CONFIG RESETSTAT: the peak restarts from the current usage. */
+  resetPeak(): void {
+    this.dataBytesPeak = this.dataBytes;
+  }
 
   db(index: number): Database {
     const d = this.dbs[index];

@@ -11,6 +11,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../core/log.js';
 import { ALL_COMMANDS } from '../commands/all.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { protectedModeRefusal } from '../config/protected-mode.js';
 import { randomHexId, realRandom, wallClockMs } from '../runtime/clock.js';
 
 export interface ServerOptions {
@@ -92,6 +93,12 @@ export class TesseraServer implements ConnectionHost, NodeHost {
   private accept(sock: net.Socket): void {
     const node = this.node;
     node.stats.totalConnectionsReceived++;
+    const denied = protectedModeRefusal(node.config, sock.remoteAddress);
+    if (denied) {
+      node.stats.rejectedConnections++;
+      sock.end(denied);
+      return;
+    }
     const maxclients = node.config.getNumber('maxclients') || 10000;
     if (node.clients.count >= maxclients) {
       node.stats.rejectedConnections++;

@@ -17,7 +17,11 @@ export interface HashLimits {
   readonly maxListpackValue: number;
 }
 
-export const DEFAULT_HASH_LIMITS: HashLimits = { maxListpackEntries: 128, maxListpackValue: 64 };
+/**
+ * redis-server 7.0's built-in defaults (config.c): 512 entries, although the
+ * sample redis.conf sets 128; a server started without a file uses 512.
+ */
+export const DEFAULT_HASH_LIMITS: HashLimits = { maxListpackEntries: 512, maxListpackValue: 64 };
 
 /** Object header plus the empty DenseMap (Map and two arrays). */
 const BASE_BYTES = 200;

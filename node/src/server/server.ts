@@ -149,7 +149,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
   private serverCron(): void {
     const node = this.node;
     node.keyspace.nowMs = wallClockMs();
-    node.keyspace.activeExpireCycle();
+    if (node.activeExpireEnabled) node.keyspace.activeExpireCycle();
     node.blocking.expire(node.keyspace.nowMs);
     node.dispatcher.checkPause(node.keyspace.nowMs);
     const timeoutSec = node.config.getNumber('timeout');

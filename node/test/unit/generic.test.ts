@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Harness, type TestClient } from '../support/harness.js';
 import { RespError, type RespValue } from '../../src/resp/decoder.js';
+import { EXPIRE_OVERHEAD_BYTES, KEY_OVERHEAD_BYTES } from '../../src/keyspace/database.js';
 
 function err(v: RespValue | undefined): string {
   assert.ok(v instanceof RespError, `expected an error, got ${JSON.stringify(v)}`);
@@ -464,7 +465,7 @@ describe('generic commands', () => {
       assert.equal(get('total.allocated'), h.node.usedMemory());
       assert.equal(get('startup.allocated'), 876064);
       assert.equal(get('keys.count'), 1);
-      assert.deepEqual(get('db.0'), ['overhead.hashtable.main', 72, 'overhead.hashtable.expires', 64, 'overhead.hashtable.slot-to-keys', 0]);
+      assert.deepEqual(get('db.0'), ['overhead.hashtable.main', KEY_OVERHEAD_BYTES, 'overhead.hashtable.expires', EXPIRE_OVERHEAD_BYTES, 'overhead.hashtable.slot-to-keys', 0]);
       assert.equal(st.indexOf('db.1'), -1);
     });
 

@@ -3,6 +3,7 @@ import { Harness, type TestClient } from '../support/harness.js';
 import { RespError } from '../../src/resp/decoder.js';
 import { seededRandom } from '../../src/core/random.js';
 import type { Container } from '../../src/keyspace/values.js';
+import { stringEncoding } from '../../src/keyspace/types/strings.js';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 
@@ -71,6 +72,20 @@ describe('bitmaps: SETBIT and GETBIT', () => {
     c.run('SETBIT', 'b', 3, 1); // no change
     assert.deepEqual(events, ['$:setbit:b', '$:setbit:b', '$:setbit:b']);
     assert.equal(c.run('STRLEN', 'b'), 13);
+  });
+
+  it('a no-op SETBIT on a plain string still makes it raw, silently', () => {
+    const { h, c } = setup();
+    c.run('SET', 'k', 'a');
+    const events = recordEvents(h);
+    const dirty = h.node.keyspace.dirty;
+    assert.equal(c.run('SETBIT', 'k', 1, 1), 1);
+    assert.deepEqual(events, []);
+    assert.equal(h.node.keyspace.dirty, dirty);
+    const v = h.node.keyspace.db(0).peek('k', h.node.keyspace.nowMs);
+    assert.ok(Buffer.isBuffer(v));
+    assert.equal(stringEncoding(v), 'raw');
+    assert.equal(c.run('GET', 'k'), 'a');
   });
 
   it('validates offset and bit with Redis words, offset first', () => {

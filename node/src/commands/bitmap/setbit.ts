@@ -35,9 +35,15 @@ export const setbit = {
       const oldLength = cur.length;
       if (byte < oldLength) old = ((typeof cur === 'string' ? cur.charCodeAt(byte) : cur[byte]!) >> shift) & 1;
       const grows = byte >= oldLength;
-      // Unchanged bit and length: no write, no event, no WATCH invalidation
-      // (Redis would still make the value raw; the bytes are the same).
       if (!grows && old === bitOn) {
+        // Unchanged bit and length: no event, no WATCH invalidation, no dirty
+        // count. Redis still unshares the value, so OBJECT ENCODING turns
+        // "raw": swap in an equal Buffer behind the Database's back (its
+        // accounting catches up on the key's next write or delete).
+        if (typeof cur === 'string') {
+          const i = db.map.slot(key);
+          if (i >= 0) db.map.vals[i] = writableString(cur, oldLength, oldLength, false);
+        }
         s.out.int(old);
         return;
       }

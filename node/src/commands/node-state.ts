@@ -21,7 +21,7 @@ import { Dispatcher } from './dispatch.js';
 import type { CommandSpec } from './spec.js';
 
 /** Directives the Keyspace reads, applied at start and on CONFIG SET. */
-const KEYSPACE_DIRECTIVES = ['maxmemory-policy', 'maxmemory-samples', 'lfu-log-factor', 'lfu-decay-time', 'active-expire-effort'];
+const KEYSPACE_DIRECTIVES = ['maxmemory-policy', 'maxmemory-samples', 'lfu-log-factor', 'lfu-decay-time', 'active-expire-effort', 'hz'];
 
 export interface NodeHost {
   /** Writes a reply to a session outside its own command batch (pub/sub, unblocking). */
@@ -133,6 +133,9 @@ export class NodeState {
         break;
       case 'active-expire-effort':
         ks.activeExpireEffort = Number(value);
+        break;
+      case 'hz':
+        ks.cronHz = Number(value);
         break;
     }
   }

@@ -85,6 +85,8 @@ export class Keyspace {
   maxmemorySamples = 5;
   lfuLogFactor = 10;
   lfuDecayTimeMin = 1;
+  /** serverCron frequency (hz): the active expire cycle's time budget is a share of its period. */
+  cronHz = 10;
   /** active-expire-effort, 1..10. */
   activeExpireEffort = 1;
   /** Active expire cycle state carried between calls, as Redis keeps it static. */
@@ -222,7 +224,7 @@ export class Keyspace {
     const keysPerLoop = ACTIVE_EXPIRE_KEYS_PER_LOOP + (ACTIVE_EXPIRE_KEYS_PER_LOOP / 4) * effort;
     const slowTimePerc = 25 + 2 * effort;
     const acceptableStale = 10 - effort;
-    const hz = Math.max(1, opts.hz ?? 10);
+    const hz = Math.max(1, opts.hz ?? this.cronHz);
     const timeLimitUs = Math.max(1, (slowTimePerc * 1_000_000) / hz / 100);
     const dbCount = this.dbs.length;
     const dbsPerCall = this.expireTimeLimitExit || dbCount < CRON_DBS_PER_CALL ? dbCount : CRON_DBS_PER_CALL;

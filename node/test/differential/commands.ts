@@ -473,7 +473,9 @@ export const SERVER: Record<string, CommandGen> = {
 /** Commands that may run inside MULTI: plain, order-independent or exactly-compared ones. */
 function queuedCommand(g: Gen, table: Record<string, CommandGen>, names: readonly string[]): Cmd {
   for (;;) {
-    const step = table[g.pick(names)]!(g);
+    const name = g.pick(names);
+    if (g.skip.has(name)) continue;
+    const step = table[name]!(g);
     if (step.t === 'cmd') return step.cmd;
   }
 }

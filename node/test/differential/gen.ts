@@ -46,7 +46,11 @@ export class Gen {
   private expirySeq = 0;
   private readonly expiryOffset: number;
 
-  constructor(private readonly rnd: () => number) {
+  constructor(
+    private readonly rnd: () => number,
+    /** Coverage names not to generate (see sequence.generate). */
+    readonly skip: ReadonlySet<string> = new Set(),
+  ) {
     this.expiryOffset = this.int(10000);
   }
 

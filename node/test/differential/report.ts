@@ -19,6 +19,7 @@ export function formatReport(result: RunResult, opts: { maxDiffs?: number; minPe
   );
   lines.push(`replay: ${replay}`);
   if (result.fatal) lines.push(`RUN STOPPED EARLY: ${result.fatal}`);
+  if (result.missing.length) lines.push(`tessera does not have (${result.missing.length}): ${result.missing.join(' ')}`);
   const short = coverageShortfall(result, opts.minPerCommand ?? 50);
   if (short.length) lines.push(`coverage below minimum: ${short.join(', ')}`);
   const withDiffs = [...result.perCommand].filter(([, s]) => s.diffs > 0).sort((a, b) => b[1].diffs - a[1].diffs || a[0].localeCompare(b[0]));

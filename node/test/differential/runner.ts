@@ -10,7 +10,8 @@ import { RawClient, type Reply } from './client.js';
 import type { Cmd, Step } from './gen.js';
 import { EXACT, PAIRS, SORTED, canon, compareReplies, isError, itemsOf, pairsOf, show, HELLO, type Check } from './normalise.js';
 import { checkPick, pickedNames } from './picks.js';
-import { commandCount, coverage, generate, stepCommands } from './sequence.js';
+import { bareCommand, commandCount, coverage, generate, stepCommands } from './sequence.js';
+import { TABLE } from './commands.js';
 
 export interface Endpoint {
   readonly host: string;
@@ -32,6 +33,8 @@ export interface RunOptions {
   readonly flushFirst?: boolean;
   /** Give up waiting for a reply after this long (a hung or crashed server). */
   readonly replyTimeoutMs?: number;
+  /** Leave out the commands tessera answers with "unknown command", for a report focused on the ones it has. */
+  readonly skipMissing?: boolean;
 }
 
 export interface Diff {
@@ -59,6 +62,8 @@ export interface RunResult {
   readonly perCommand: Map<string, CommandStats>;
   readonly diffs: Diff[];
   diffCount: number;
+  /** Commands of the table tessera does not know (probed before the run). */
+  readonly missing: string[];
   /** Set when the run stopped early (a server closed the connection or stopped answering). */
   fatal: string | null;
   readonly elapsedMs: number;
@@ -98,7 +103,8 @@ function probeCheck(of: 'set' | 'hash' | 'zset' | 'keys'): Check {
 
 export async function runDifferential(redisAt: Endpoint, tesseraAt: Endpoint, opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
-  const steps = generate(opts.seed, opts.count, opts.minPerCommand);
+  const missing = await missingCommands(tesseraAt);
+  const steps = generate(opts.seed, opts.count, opts.minPerCommand, new Set(opts.skipMissing ? missing : []));
   const maxDiffs = opts.maxDiffs ?? 200;
   const batchSize = opts.batchSize ?? 200;
   const snapshotEvery = opts.snapshotEvery ?? 2000;
@@ -118,6 +124,7 @@ export async function runDifferential(redisAt: Endpoint, tesseraAt: Endpoint, op
     steps: steps.length,
     coverage: coverage(steps),
     perCommand,
+    missing,
     diffs: [],
     diffCount: 0,
     fatal: null,
@@ -291,6 +298,23 @@ export async function runDifferential(redisAt: Endpoint, tesseraAt: Endpoint, op
     probe.close();
   }
   return { ...result, elapsedMs: Date.now() - started };
+}
+
+/** Coverage names whose bare command the server answers with "unknown command" / "unknown subcommand". */
+async function missingCommands(at: Endpoint): Promise<string[]> {
+  const names = Object.keys(TABLE).filter((n) => n !== 'unknown' && n !== 'object|unknown');
+  // MULTI last: once it runs, the rest of the pipeline would only be queued. The connection is thrown away.
+  names.sort((a, b) => Number(a === 'multi') - Number(b === 'multi'));
+  const c = await RawClient.connect(at.host, at.port, 'tessera (probe)');
+  try {
+    const replies = await c.send(names.map(bareCommand));
+    return names.filter((_, i) => {
+      const v = replies[i]!.value;
+      return isError(v) && /^ERR unknown (sub)?command/.test(v.message);
+    });
+  } finally {
+    c.close();
+  }
 }
 
 async function runScan(

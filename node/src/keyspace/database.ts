@@ -175,6 +175,19 @@ export class Database {
   }
 
   /**
+   * Swaps in an equal-content representation of an existing key's value
+   * (e.g. a string turned into a private Buffer, as Redis unshares a value
+   * without changing it): refreshes the accounting but signals nothing, since
+   * the value did not change for any observer (WATCH, dirty, notifications).
+   */
+  replaceQuietly(key: string, value: Value): void {
+    const i = this.map.slot(key);
+    if (i < 0) return;
+    this.map.vals[i] = value;
+    this.account(i, key, value);
+  }
+
+  /**
    * Must be called after a container value was mutated in place: refreshes
    * its accounted size and signals the modification (WATCH, dirty).
    */

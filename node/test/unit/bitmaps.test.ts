@@ -280,6 +280,86 @@ describe('bitmaps: BITPOS', () => {
   });
 });
 
+describe('bitmaps: long values (word-at-a-time paths)', () => {
+  it('BITPOS and BITCOUNT match a model on long strings and Buffers', () => {
+    const { c } = setup();
+    const rnd = seededRandom(99);
+    for (let round = 0; round < 24; round++) {
+      const len = 200 + Math.floor(rnd() * 1800);
+      const fill = round % 4 < 2 ? 0 : 0xff;
+      const codes: number[] = [];
+      for (let i = 0; i < len; i++) codes.push(fill);
+      // A few odd bytes near the end, so scans cross many skipped words.
+      for (let k = 0; k < 3; k++) codes[len - 1 - Math.floor(rnd() * 100)] = Math.floor(rnd() * 256);
+      const v = String.fromCharCode(...codes);
+      c.run('SET', 'k', v);
+      if (round % 2 === 1) c.run('SETRANGE', 'k', 0, v[0]!); // now a Buffer
+      const bitOf = (i: number): number => (codes[i >> 3]! >> (7 - (i & 7))) & 1;
+      for (let q = 0; q < 6; q++) {
+        const bit = q % 2;
+        const startByte = Math.floor(rnd() * len);
+        const endByte = startByte + Math.floor(rnd() * (len - startByte));
+        let want = -1;
+        let ones = 0;
+        for (let i = startByte * 8; i <= endByte * 8 + 7; i++) {
+          if (want < 0 && bitOf(i) === bit) want = i;
+          ones += bitOf(i);
+        }
+        assert.equal(c.run('BITPOS', 'k', bit, startByte, endByte), want, `${round} ${bit} ${startByte} ${endByte}`);
+        assert.equal(c.run('BITCOUNT', 'k', startByte, endByte), ones);
+        const sb = startByte * 8 + Math.floor(rnd() * 8);
+        let wantBit = -1;
+        for (let i = sb; i < len * 8; i++) {
+          if (bitOf(i) === bit) {
+            wantBit = i;
+            break;
+          }
+        }
+        assert.equal(c.run('BITPOS', 'k', bit, sb, -1, 'BIT'), wantBit);
+      }
+    }
+  });
+
+  it('BITOP matches a byte model for every op and alignment', () => {
+    const { c } = setup();
+    const rnd = seededRandom(5);
+    const ops: Record<string, (a: number, b: number) => number> = {
+      AND: (a, b) => a & b,
+      OR: (a, b) => a | b,
+      XOR: (a, b) => a ^ b,
+    };
+    for (let round = 0; round < 30; round++) {
+      const srcs: number[][] = [];
+      const n = 1 + Math.floor(rnd() * 3);
+      for (let j = 0; j < n; j++) {
+        const len = Math.floor(rnd() * 45);
+        const bytesOf: number[] = [];
+        for (let i = 0; i < len; i++) bytesOf.push(Math.floor(rnd() * 256));
+        srcs.push(bytesOf);
+        c.run('SET', `s${j}`, String.fromCharCode(...bytesOf));
+        // Some sources become Buffers, some stay strings (different offsets).
+        if (rnd() < 0.5 && len > 0) c.run('APPEND', `s${j}`, '');
+        if (rnd() < 0.3 && len > 0) c.run('SETRANGE', `s${j}`, 0, String.fromCharCode(bytesOf[0]!));
+      }
+      const maxLen = Math.max(...srcs.map((x) => x.length));
+      const names = srcs.map((_, j) => `s${j}`);
+      for (const [name, f] of Object.entries(ops)) {
+        const want: number[] = [];
+        for (let i = 0; i < maxLen; i++) {
+          let acc = srcs[0]![i] ?? 0;
+          for (let j = 1; j < n; j++) acc = f(acc, srcs[j]![i] ?? 0);
+          want.push(acc);
+        }
+        assert.equal(c.run('BITOP', name, 'd', ...names), maxLen);
+        assert.equal(c.run('GET', 'd'), maxLen === 0 ? null : String.fromCharCode(...want), `${round} ${name}`);
+      }
+      const first = srcs[0]!;
+      assert.equal(c.run('BITOP', 'NOT', 'd', 's0'), first.length);
+      assert.equal(c.run('GET', 'd'), first.length === 0 ? null : String.fromCharCode(...first.map((x) => ~x & 0xff)));
+    }
+  });
+});
+
 describe('bitmaps: BITOP', () => {
   it('AND, OR, XOR, NOT with zero padding', () => {
     const { c } = setup();

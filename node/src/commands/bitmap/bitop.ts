@@ -50,22 +50,16 @@ export const bitop = {
     const res = writableString('', maxLength, 0, false);
     const first = sources[0]!;
     if (op === NOT) {
-      for (let i = 0; i < maxLength; i++) res[i] = ~first[i]! & 0xff;
+      first.copy(res, 0, 0, first.length);
+      combine(res, res, maxLength, NOT);
     } else {
       // Seed with the first source (zero-padded), then fold in the others.
       first.copy(res, 0, 0, first.length);
       res.fill(0, first.length, maxLength);
       for (let j = 1; j < n; j++) {
         const src = sources[j]!;
-        const m = src.length;
-        if (op === AND) {
-          for (let i = 0; i < m; i++) res[i]! &= src[i]!;
-          res.fill(0, m, maxLength);
-        } else if (op === OR) {
-          for (let i = 0; i < m; i++) res[i]! |= src[i]!;
-        } else {
-          for (let i = 0; i < m; i++) res[i]! ^= src[i]!;
-        }
+        combine(res, src, src.length, op);
+        if (op === AND) res.fill(0, src.length, maxLength);
       }
     }
     db.set(target, res);
@@ -75,3 +69,24 @@ export const bitop = {
 } as const satisfies CommandSpec;
 
 const EMPTY = Buffer.alloc(0);
+
+/** res[0..m) = res op src (NOT: res = ~src), 32 bits at a time when both are aligned. */
+function combine(res: Buffer, src: Buffer, m: number, op: number): void {
+  let i = 0;
+  if (((res.byteOffset | src.byteOffset) & 3) === 0) {
+    const words = m >>> 2;
+    if (words > 0) {
+      const r = new Int32Array(res.buffer, res.byteOffset, words);
+      const s = new Int32Array(src.buffer, src.byteOffset, words);
+      if (op === AND) for (let k = 0; k < words; k++) r[k]! &= s[k]!;
+      else if (op === OR) for (let k = 0; k < words; k++) r[k]! |= s[k]!;
+      else if (op === XOR) for (let k = 0; k < words; k++) r[k]! ^= s[k]!;
+      else for (let k = 0; k < words; k++) r[k] = ~s[k]!;
+      i = words * 4;
+    }
+  }
+  if (op === AND) for (; i < m; i++) res[i]! &= src[i]!;
+  else if (op === OR) for (; i < m; i++) res[i]! |= src[i]!;
+  else if (op === XOR) for (; i < m; i++) res[i]! ^= src[i]!;
+  else for (; i < m; i++) res[i] = ~src[i]! & 0xff;
+}

@@ -17,13 +17,24 @@ function popcount32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
+/**
+ * Ranges of a latin1 string longer than this are copied into a Buffer before
+ * scanning: the copy is a memcpy, and word-at-a-time scanning of the Buffer
+ * beats charCodeAt byte by byte by far on long values.
+ */
+const STRING_SCAN_BYTES = 256;
+
 /** Set bits in bytes [start, end] (inclusive; 0 <= start <= end < length). */
 export function popcount(v: string | Buffer, start: number, end: number): number {
   let count = 0;
   let i = start;
   if (typeof v === 'string') {
-    for (; i <= end; i++) count += POPCOUNT8[v.charCodeAt(i)]!;
-    return count;
+    if (end - start < STRING_SCAN_BYTES) {
+      for (; i <= end; i++) count += POPCOUNT8[v.charCodeAt(i)]!;
+      return count;
+    }
+    const b = Buffer.from(v.substring(start, end + 1), 'latin1');
+    return popcount(b, 0, b.length - 1);
   }
   while (i <= end && ((v.byteOffset + i) & 3) !== 0) count += POPCOUNT8[v[i++]!]!;
   const words = (end + 1 - i) >>> 2;
@@ -41,6 +52,25 @@ function leftmostBit(b: number): number {
   return Math.clz32(b) - 24;
 }
 
+/** First index in [from, to) of a Buffer whose byte is not `skip` (0x00 or 0xff), or `to`. */
+function skipBytes(b: Buffer, from: number, to: number, skip: number): number {
+  let i = from;
+  while (i < to && ((b.byteOffset + i) & 3) !== 0) {
+    if (b[i] !== skip) return i;
+    i++;
+  }
+  const words = (to - i) >>> 2;
+  if (words > 0) {
+    const u32 = new Uint32Array(b.buffer, b.byteOffset + i, words);
+    const skipWord = skip === 0 ? 0 : 0xffffffff;
+    let k = 0;
+    while (k < words && u32[k] === skipWord) k++;
+    i += k * 4;
+  }
+  for (; i < to; i++) if (b[i] !== skip) return i;
+  return to;
+}
+
 /**
  * First bit index in [startBit, endBit] (inclusive, within the value) whose
  * value is `bit`, or -1.
@@ -48,17 +78,32 @@ function leftmostBit(b: number): number {
 export function findBit(v: string | Buffer, startBit: number, endBit: number, bit: 0 | 1): number {
   const firstByte = startBit >>> 3;
   const lastByte = endBit >>> 3;
-  // Bits outside the range are masked off after flipping, so "looking for a
-  // 0" becomes "looking for a 1" in the complement.
+  // Searching for a 0 is searching for a 1 in the complement; bits outside
+  // the range are masked off after flipping.
   const flip = bit === 1 ? 0 : 0xff;
-  const isString = typeof v === 'string';
-  for (let i = firstByte; i <= lastByte; i++) {
-    let b = (isString ? (v as string).charCodeAt(i) : (v as Buffer)[i]!) ^ flip;
-    if (i === firstByte) b &= 0xff >>> (startBit & 7);
-    if (i === lastByte) b &= (0xff << (7 - (endBit & 7))) & 0xff;
-    if (b !== 0) return i * 8 + leftmostBit(b);
+  const headMask = 0xff >>> (startBit & 7);
+  const tailMask = (0xff << (7 - (endBit & 7))) & 0xff;
+  const first = ((typeof v === 'string' ? v.charCodeAt(firstByte) : v[firstByte]!) ^ flip) & headMask;
+  if (firstByte === lastByte) {
+    const b = first & tailMask;
+    return b === 0 ? -1 : firstByte * 8 + leftmostBit(b);
   }
-  return -1;
+  if (first !== 0) return firstByte * 8 + leftmostBit(first);
+  let i: number;
+  if (typeof v === 'string') {
+    if (lastByte - firstByte < STRING_SCAN_BYTES) {
+      for (i = firstByte + 1; i < lastByte && v.charCodeAt(i) === flip; i++);
+    } else {
+      const b = Buffer.from(v.substring(firstByte + 1, lastByte), 'latin1');
+      i = firstByte + 1 + skipBytes(b, 0, b.length, flip);
+    }
+  } else i = skipBytes(v, firstByte + 1, lastByte, flip);
+  if (i < lastByte) {
+    const b = (typeof v === 'string' ? v.charCodeAt(i) : v[i]!) ^ flip;
+    return i * 8 + leftmostBit(b);
+  }
+  const last = ((typeof v === 'string' ? v.charCodeAt(lastByte) : v[lastByte]!) ^ flip) & tailMask;
+  return last === 0 ? -1 : lastByte * 8 + leftmostBit(last);
 }
 
 /** getBitOffsetFromArgument: a canonical integer below proto-max-bulk-len * 8. */

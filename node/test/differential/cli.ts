@@ -65,7 +65,7 @@ async function main(): Promise<number> {
       flushFirst: args.has('redis-port') || args.has('tessera-port'),
       skipMissing: args.get('skip-missing') === 'yes',
     });
-    console.log(formatReport(result, { maxDiffs: num(args, 'max-diffs', 200) }));
+    console.log(formatReport(result, { maxDiffs: num(args, 'max-diffs', 200), skipMissing: args.get('skip-missing') === 'yes' }));
     return result.diffCount === 0 && !result.fatal ? 0 : 1;
   } finally {
     for (const h of started) await h.stop();

@@ -530,6 +530,22 @@ const QUEUEABLE: Record<string, CommandGen> = Object.fromEntries(
   Object.entries({ ...DATA, ...SERVER }).filter(([n]) => n !== 'flushdb' && n !== 'unknown' && n !== 'object|unknown'),
 );
 
+/**
+ * Wrong arity for every command: the bare name (or container + subcommand) of a random command of the table.
+ * FLUSHDB, MULTI and the transaction groups are left out.
+ */
+const VALID_BARE = new Set(['randomkey', 'info', 'time', 'dbsize', 'ping', 'client|getname', 'pubsub|numpat', 'pubsub|channels', 'pubsub|numsub']);
+
+function arityCommand(g: Gen): Step {
+  // Commands whose bare form is valid are left out: their replies need their own check (RANDOMKEY, INFO, TIME).
+  const names = Object.keys(QUEUEABLE).filter((n) => !g.skip.has(n) && !VALID_BARE.has(n));
+  const name = g.pick(names);
+  const bare = name.split('|').map((p) => p.toUpperCase());
+  bare[0] = g.caseOf(bare[0]!);
+  const blockingCmd = LISTS[name] !== undefined && name.startsWith('b') || (ZSETS[name] !== undefined && name.startsWith('bz'));
+  return g.cmd('arity', bare, EXACT, { noMutate: true, sync: blockingCmd });
+}
+
 /** Every command of the table, by coverage name. */
-export const TABLE: Readonly<Record<string, CommandGen>> = { ...DATA, ...SERVER, ...transactionCommands(QUEUEABLE) };
+export const TABLE: Readonly<Record<string, CommandGen>> = { ...DATA, ...SERVER, ...transactionCommands(QUEUEABLE), arity: arityCommand };
 

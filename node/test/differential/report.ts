@@ -10,9 +10,9 @@ export function coverageShortfall(result: RunResult, minPerCommand: number): str
   return out;
 }
 
-export function formatReport(result: RunResult, opts: { maxDiffs?: number; minPerCommand?: number } = {}): string {
+export function formatReport(result: RunResult, opts: { maxDiffs?: number; minPerCommand?: number; skipMissing?: boolean } = {}): string {
   const lines: string[] = [];
-  const replay = `npm run difftest -- --seed ${result.seed} --count ${result.count} --resp ${result.resp}`;
+  const replay = `npm run difftest -- --seed ${result.seed} --count ${result.count} --resp ${result.resp}${opts.skipMissing ? ' --skip-missing yes' : ''}`;
   lines.push(
     `differential run: seed ${result.seed}, RESP${result.resp}, ${result.commands} commands in ${result.steps} steps, ` +
       `${result.diffCount} difference(s), ${(result.elapsedMs / 1000).toFixed(1)} s`,

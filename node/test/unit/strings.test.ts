@@ -353,6 +353,30 @@ describe('strings: APPEND, STRLEN, GETRANGE, SETRANGE', () => {
     assert.ok(c.run('SETRANGE', 'l', 0, '') instanceof RespError);
   });
 
+  it('APPEND, SETRANGE and SETBIT mutate in place once the value is a Buffer', () => {
+    const { h, c } = setup();
+    c.run('SET', 'k', 'x'.repeat(1000));
+    c.run('APPEND', 'k', 'y'); // string -> Buffer with headroom
+    const first = valueOf(h, 'k') as Buffer;
+    assert.ok(Buffer.isBuffer(first));
+    for (let i = 0; i < 100; i++) c.run('APPEND', 'k', 'z');
+    c.run('SETRANGE', 'k', 5, 'abc');
+    c.run('SETBIT', 'k', 7, 0);
+    const later = valueOf(h, 'k') as Buffer;
+    assert.equal(later.buffer, first.buffer, 'same memory: no copy per call');
+    // After GET exposed the bytes, appending still writes in place (beyond
+    // what the reply holds) but overwriting copies once.
+    c.run('GET', 'k');
+    c.run('APPEND', 'k', 'w');
+    assert.equal((valueOf(h, 'k') as Buffer).buffer, first.buffer);
+    c.run('SETRANGE', 'k', 0, 'Q');
+    const copied = valueOf(h, 'k') as Buffer;
+    assert.notEqual(copied.buffer, first.buffer);
+    c.run('SETRANGE', 'k', 1, 'R');
+    assert.equal((valueOf(h, 'k') as Buffer).buffer, copied.buffer);
+    assert.equal(c.run('GETRANGE', 'k', 0, 8), 'QRxxxabc' + String.fromCharCode(0x78 & 0xfe));
+  });
+
   it('a reply already handed out never sees a later in-place mutation', () => {
     const { h, c } = setup();
     const big = 'a'.repeat(100_000);

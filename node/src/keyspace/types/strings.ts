@@ -121,9 +121,10 @@ export function writableString(v: string | Buffer, newLength: number, writeFrom:
       return b;
     }
   }
-  // Growing needs headroom for the next append; an in-range write copied only
-  // because the old bytes are exposed or foreign keeps the same size.
-  const b = allocOwned(length, length > oldLength ? capacityFor(length) : length);
+  // A value that grows is likely to grow again: leave headroom, as sds does.
+  // A new value (SETRANGE/SETBIT on a missing key), or an in-range write
+  // copied only because the old bytes are exposed or foreign, gets exact size.
+  const b = allocOwned(length, length > oldLength && oldLength > 0 ? capacityFor(length) : length);
   if (typeof v === 'string') b.latin1Write(v, 0);
   else v.copy(b, 0, 0, oldLength);
   if (zeroFill && length > oldLength) b.fill(0, oldLength, length);

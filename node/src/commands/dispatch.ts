@@ -86,6 +86,17 @@ export class Dispatcher {
 
   /** Writes an error reply for s and counts it. */
   reject(s: Session, message: string, cmd: CompiledCommand | null): void {
+    if (cmd && cmd.spec.name === 'exec' && !cmd.parent) {
+      // Redis's rejectCommand on EXEC aborts the transaction (execCommandAbort),
+      // even outside MULTI, and words the reason without its ERR prefix.
+      s.inMulti = false;
+      s.multiQueue = [];
+      s.multiError = false;
+      this.node.watches.unwatchAll(s);
+      s.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
+      cmd.stat.rejectedCalls++;
+      return;
+    }
     s.error(message);
     if (cmd) cmd.stat.rejectedCalls++;
     if (s.inMulti) s.multiError = true;

@@ -12,10 +12,20 @@ export interface ScanOptions {
   type: string | null;
 }
 
-/** Parses a cursor: Redis refuses anything that is not an unsigned 64-bit integer. */
+/**
+ * Parses a cursor as Redis 7.0 does (strtoul): optional sign, decimal digits,
+ * no leading space, no trailing garbage; "" reads as 0 and "-1" wraps to
+ * 2^64-1. Cursors beyond our index range simply restart from the top.
+ */
 export function parseCursor(s: string): number {
-  if (!/^\d+$/.test(s) || BigInt(s) > 18446744073709551615n) throw new ReplyError('ERR invalid cursor');
-  return Number(s);
+  if (s.length > 0 && /^\s/.test(s)) throw new ReplyError('ERR invalid cursor');
+  if (s === '') return 0;
+  const m = /^([+-]?)(\d+)$/.exec(s);
+  if (!m) throw new ReplyError('ERR invalid cursor');
+  const v = BigInt(m[2]!);
+  if (v > 18446744073709551615n) throw new ReplyError('ERR invalid cursor');
+  if (m[1] === '-' && v !== 0n) return Number(18446744073709551616n - v);
+  return Number(v);
 }
 
 /** args[cursorIndex] is the cursor; options follow. */

@@ -16,11 +16,12 @@ export const smove = {
     const dst = args[2]!;
     const member = args[3]!;
     const srcSet = writeSet(s, src);
-    const dstSet = writeSet(s, dst);
+    // Redis answers 0 for a missing source before it type-checks the destination.
     if (srcSet === undefined) {
       s.out.int(0);
       return;
     }
+    const dstSet = writeSet(s, dst);
     if (srcSet === dstSet) {
       s.out.int(srcSet.has(member) ? 1 : 0);
       return;

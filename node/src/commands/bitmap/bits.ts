@@ -3,8 +3,7 @@
 // are counted a 32-bit word at a time; latin1 strings a byte at a time.
 
 import type { Session } from '../session.js';
-import { ReplyError } from '../../core/errors.js';
-import { Err } from '../../core/errors.js';
+import { Err, ReplyError } from '../../core/errors.js';
 import { protoMaxBulkLen } from '../string/common.js';
 
 const POPCOUNT8 = new Uint8Array(256);

@@ -150,7 +150,7 @@ export function expireAtMs(s: Session, text: string, flags: number, command: str
 }
 
 /** string2ll for texts under 16 characters, as a number; null if refused. */
-function parseShortInt(text: string): number | null {
+export function parseShortInt(text: string): number | null {
   const n = text.length;
   if (n === 0) return null;
   let i = 0;
@@ -166,4 +166,3 @@ function parseShortInt(text: string): number | null {
   return Number(text);
 }
 
-export { parseShortInt };

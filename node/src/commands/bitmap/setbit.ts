@@ -38,12 +38,8 @@ export const setbit = {
       if (!grows && old === bitOn) {
         // Unchanged bit and length: no event, no WATCH invalidation, no dirty
         // count. Redis still unshares the value, so OBJECT ENCODING turns
-        // "raw": swap in an equal Buffer behind the Database's back (its
-        // accounting catches up on the key's next write or delete).
-        if (typeof cur === 'string') {
-          const i = db.map.slot(key);
-          if (i >= 0) db.map.vals[i] = writableString(cur, oldLength, oldLength, false);
-        }
+        // "raw": swap in an equal Buffer without signalling a write.
+        if (typeof cur === 'string') db.replaceQuietly(key, writableString(cur, oldLength, oldLength, false));
         s.out.int(old);
         return;
       }

@@ -1,0 +1,18 @@
+import type { CommandSpec } from '../spec.js';
+import { parseTimeout } from './common.js';
+import { blockingPop } from './block.js';
+
+export const brpop = {
+  name: 'brpop',
+  arity: -3,
+  flags: ['write', 'noscript', 'blocking'],
+  group: 'list',
+  keys: { first: 1, last: -2, step: 1 },
+  summary: 'Remove and get the last element in a list, or block until one is available',
+  since: '2.0.0',
+  complexity: 'O(N) where N is the number of provided keys.',
+  run(s, args) {
+    const deadlineMs = parseTimeout(args[args.length - 1]!, s.nowMs);
+    blockingPop(s, args.slice(1, -1), false, -1, deadlineMs);
+  },
+} as const satisfies CommandSpec;

@@ -1,0 +1,16 @@
+import type { CommandSpec } from '../spec.js';
+import { pushGeneric } from './common.js';
+
+export const lpush = {
+  name: 'lpush',
+  arity: -3,
+  flags: ['write', 'denyoom', 'fast'],
+  group: 'list',
+  keys: { first: 1, last: 1, step: 1 },
+  summary: 'Prepend one or multiple elements to a list',
+  since: '1.0.0',
+  complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
+  run(s, args) {
+    pushGeneric(s, args, true, false);
+  },
+} as const satisfies CommandSpec;

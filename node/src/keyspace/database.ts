@@ -39,6 +39,8 @@ export interface DatabaseHooks {
   touch(meta: number): number;
   /** Meta for a newly created key. */
   initialMeta(): number;
+  /** A key was created (Redis's dbAdd): the 'new' keyspace event. */
+  created(db: Database, key: string): void;
   /** Whether expiry is suspended (e.g. a replica, or a paused client set). */
   isExpiryPaused(): boolean;
 }
@@ -157,6 +159,7 @@ export class Database {
     this.meta[n] = meta;
     this.sizes[n] = 0;
     this.account(n, key, value);
+    this.hooks.created(this, key);
   }
 
   /**

@@ -156,6 +156,9 @@ export class Keyspace {
   }
 
   private readonly hooks: DatabaseHooks = {
+    created: (db, key) => {
+      this.events.keyEvent('n', 'new', key, db.id);
+    },
     modified: (db, key) => {
       this.dirty++;
       this.events.keyModified(db.id, key);

@@ -1,13 +1,14 @@
 // `npm run bench`: tessera-server against redis-server 7 on this machine, in
 // the same run, one server at a time. Each server is pinned to core 0 and
 // redis-benchmark (and this process) to core 1, so neither steals the
-// other's CPU. Three alternating rounds with a fresh server each; the median
-// per (test, pipeline) goes into the table. Then memory for a million keys,
+// other's CPU. Three rounds with fresh servers, tessera and redis alternating
+// test by test; the median per (test, pipeline) goes into the table. Then memory for a million keys,
 // and eviction under allkeys-lru. Results go to stdout and
 // bench/results/latest.{md,json}. See docs/benchmarks.md.
 //
 // Environment: BENCH_REQUESTS (requests per test at pipeline 1),
 // BENCH_REQUESTS_P16 (at pipeline 16; default 8x), BENCH_ROUNDS (3),
+// BENCH_WARMUP (requests per warm-up test, 0 = none),
 // BENCH_KEYS (1000000), BENCH_PHASES (throughput,memory,eviction),
 // BENCH_TESTS (subset of set,get,...), BENCH_OUT (results folder).
 
@@ -15,7 +16,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TESTS, CLIENTS, runBenchmark, type BenchTest, type RunResult } from './lib/benchmark.js';
+import { TESTS, CLIENTS, runBenchmark, warmUp, type BenchTest, type RunResult } from './lib/benchmark.js';
 import { RawClient, loadKeys } from './lib/client.js';
 import { REPO_ROOT, CLIENT_CPU, SERVER_CPU, residentBytes, sleep, startServer, type ServerKind, type ServerProcess } from './lib/procs.js';
 import {
@@ -45,9 +46,11 @@ function envInt(name: string, fallback: number): number {
 // Defaults sized so the whole bench takes about 5 minutes on the 2-core box;
 // pipeline 16 gets 8x the requests because each run is ~8x faster and a run
 // of well under a second is dominated by connection setup and noise.
-const REQUESTS_P1 = envInt('BENCH_REQUESTS', 20_000);
+const REQUESTS_P1 = envInt('BENCH_REQUESTS', 50_000);
 const REQUESTS_P16 = envInt('BENCH_REQUESTS_P16', REQUESTS_P1 * 8);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
+/** Requests of each warm-up test (PING, SET, GET) on a fresh server; BENCH_WARMUP=0 turns it off. */
+const WARMUP_REQUESTS = process.env['BENCH_WARMUP'] === '0' ? 0 : envInt('BENCH_WARMUP', 20_000);
 const MEMORY_KEYS = envInt('BENCH_KEYS', 1_000_000);
 const PIPELINES = [1, 16] as const;
 const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,eviction').split(',').map((s) => s.trim()));
@@ -86,33 +89,58 @@ function commandVersion(cmd: string, args: string[]): string {
 
 // ---------------------------------------------------------------- throughput
 
-async function measureServer(kind: ServerKind, tests: readonly BenchTest[], round: number, into: Map<string, SideResult>): Promise<void> {
-  let server: ServerProcess = await startServer(kind);
+/**
+ * One round: a fresh tessera-server and a fresh redis-server, both pinned to
+ * the server core; for each (pipeline, test) both are measured back to back,
+ * `first` going first. The one not being measured is frozen (SIGSTOP), so
+ * only one server ever runs at a time, and the two samples of a line are
+ * seconds apart instead of a minute: on a shared machine that is what keeps
+ * a burst of someone else's work from landing on one side only.
+ */
+async function measureRound(round: number, first: ServerKind, tests: readonly BenchTest[], results: Record<ServerKind, Map<string, SideResult>>): Promise<void> {
+  const servers: Partial<Record<ServerKind, ServerProcess>> = {};
+  const order: ServerKind[] = first === 'tessera' ? ['tessera', 'redis'] : ['redis', 'tessera'];
   try {
+    for (const kind of order) {
+      const server = await startServer(kind);
+      servers[kind] = server;
+      if (WARMUP_REQUESTS > 0) {
+        const err = await warmUp(server.port, WARMUP_REQUESTS);
+        if (err) incidents.push(`${kind} warm-up failed in round ${round}: ${err}`);
+      }
+      server.freeze();
+    }
     for (const pipeline of PIPELINES) {
       const requests = pipeline === 1 ? REQUESTS_P1 : REQUESTS_P16;
       for (const test of tests) {
-        if (!server.alive()) {
-          // A crash is reported; the server is restarted only so the remaining lines still get measured.
-          incidents.push(`${kind} ${server.exitDescription()} before ${test.name} P${pipeline} in round ${round}; restarted. Output tail:\n${server.outputTail()}`);
-          await server.stop();
-          server = await startServer(kind);
+        for (const kind of order) {
+          let server = servers[kind];
+          if (!server) throw new Error(`${kind} not started`);
+          if (!server.alive()) {
+            // A crash is reported; the server is restarted only so the remaining lines still get measured.
+            incidents.push(`${kind} ${server.exitDescription()} before ${test.name} P${pipeline} in round ${round}; restarted. Output tail:\n${server.outputTail()}`);
+            await server.stop();
+            server = await startServer(kind);
+            servers[kind] = server;
+          } else {
+            server.thaw();
+          }
+          const res: RunResult = await runBenchmark(server.port, test, pipeline, requests);
+          let result: SideResult['rounds'][number];
+          if (res.ok) result = { sample: res.sample };
+          else if (!server.alive()) result = { error: `server crashed (${server.exitDescription()})` };
+          else result = { error: res.error };
+          server.freeze();
+          results[kind].get(`${test.name}|${pipeline}`)?.rounds.push(result);
+          log(
+            `  round ${round} ${kind.padEnd(7)} P${String(pipeline).padEnd(2)} ${test.name.padEnd(14)} ` +
+              ('sample' in result ? `${Math.round(result.sample.rps)} rps p50 ${result.sample.p50Ms} p99 ${result.sample.p99Ms}` : `ERROR ${result.error}`),
+          );
         }
-        const res: RunResult = await runBenchmark(server.port, test, pipeline, requests);
-        let result: SideResult['rounds'][number];
-        if (res.ok) result = { sample: res.sample };
-        else if (!server.alive()) result = { error: `server crashed (${server.exitDescription()})` };
-        else result = { error: res.error };
-        const side = into.get(`${test.name}|${pipeline}`);
-        side?.rounds.push(result);
-        log(
-          `  round ${round} ${kind.padEnd(7)} P${String(pipeline).padEnd(2)} ${test.name.padEnd(14)} ` +
-            ('sample' in result ? `${Math.round(result.sample.rps)} rps p50 ${result.sample.p50Ms} p99 ${result.sample.p99Ms}` : `ERROR ${result.error}`),
-        );
       }
     }
   } finally {
-    await server.stop();
+    for (const kind of order) await servers[kind]?.stop();
   }
 }
 
@@ -144,12 +172,10 @@ async function throughputPhase(): Promise<ThroughputLine[]> {
     }
   }
   for (let round = 1; round <= ROUNDS; round++) {
-    // Alternating who goes first cancels a drift in machine load over the run.
-    const order: ServerKind[] = round % 2 === 1 ? ['tessera', 'redis'] : ['redis', 'tessera'];
-    for (const kind of order) {
-      log(`round ${round}/${ROUNDS}: ${kind}`);
-      await measureServer(kind, tests, round, kind === 'tessera' ? tessera : redis);
-    }
+    // Alternating who goes first cancels any advantage of running first (or second) after a pause.
+    const first: ServerKind = round % 2 === 1 ? 'tessera' : 'redis';
+    log(`round ${round}/${ROUNDS}: ${first} first`);
+    await measureRound(round, first, tests, { tessera, redis });
   }
   for (const l of lines) {
     summarise(l.tessera);
@@ -278,6 +304,7 @@ async function main(): Promise<void> {
     requestsP1: REQUESTS_P1,
     requestsP16: REQUESTS_P16,
     rounds: ROUNDS,
+    warmupRequests: WARMUP_REQUESTS,
     loadAvgStart: os.loadavg().map((x) => Number(x.toFixed(2))),
     loadAvgEnd: [] as number[],
     durationSeconds: 0,
@@ -307,7 +334,7 @@ async function main(): Promise<void> {
     '',
     `commit ${meta.commit}, node ${meta.node}, ${meta.redisServer.split(' ').slice(0, 3).join(' ')}; ${meta.cpus} CPUs, server on core ${SERVER_CPU}, ` +
       `redis-benchmark on core ${CLIENT_CPU}; ${CLIENTS} clients, ${REQUESTS_P1} requests at P1 and ${REQUESTS_P16} at P16 per test, ` +
-      `median of ${ROUNDS} alternating rounds; load average ${meta.loadAvgStart.join(' ')} at start, ${meta.loadAvgEnd.join(' ')} at end; ${meta.durationSeconds} s.`,
+      `median of ${ROUNDS} rounds alternating test by test, warm-up ${WARMUP_REQUESTS} requests; load average ${meta.loadAvgStart.join(' ')} at start, ${meta.loadAvgEnd.join(' ')} at end; ${meta.durationSeconds} s.`,
     '',
   ];
   if (throughput.length) md.push('## Requests per second and latency (medians)', '', renderThroughput(throughput), '');

@@ -98,3 +98,21 @@ export async function runBenchmark(port: number, test: BenchTest, pipeline: numb
   const why = code === null ? `timed out after ${timeoutMs / 1000} s` : `exit code ${code}`;
   return { ok: false, error: `no result (${why}): ${(stderr || stdout).trim().split('\n').slice(-2).join(' | ')}` };
 }
+
+/**
+ * Unrecorded traffic for a fresh server before its first measured test, so
+ * that tessera's first line is not a measurement of V8's JIT warming up.
+ * It touches only what the SET and GET tests write anyway (`key:__rand_int__`).
+ * Returns an error text, or null.
+ */
+export async function warmUp(port: number, requests: number): Promise<string | null> {
+  const args = ['-c', CLIENT_CPU, 'redis-benchmark', '-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-t', 'ping_mbulk,set,get', '-q'];
+  const p = track(spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+  let out = '';
+  p.stdout?.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  p.stderr?.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  const code = await new Promise<number | null>((resolve) => p.once('exit', (c) => resolve(c)));
+  const serverError = /Error from server: ([^\n]*)/.exec(out);
+  if (serverError) return serverError[1] ?? 'error reply';
+  return code === 0 ? null : `redis-benchmark exit code ${String(code)}`;
+}

@@ -67,6 +67,10 @@ export interface ServerProcess {
   exitDescription(): string;
   /** Last lines of its stdout+stderr. */
   outputTail(lines?: number): string;
+  /** SIGSTOP: the server gets no CPU at all (no cron, no GC threads) while the other one is measured. */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -152,8 +156,16 @@ export async function startServer(kind: ServerKind, extraArgs: readonly string[]
     alive: () => proc.exitCode === null && proc.signalCode === null,
     exitDescription: () => (proc.signalCode !== null ? `killed by ${proc.signalCode}` : `exited with code ${String(proc.exitCode)}`),
     outputTail: (lines = 15) => out.trimEnd().split('\n').slice(-lines).join('\n'),
+    freeze: () => {
+      if (handle.alive()) process.kill(pid, 'SIGSTOP');
+    },
+    thaw: () => {
+      if (handle.alive()) process.kill(pid, 'SIGCONT');
+    },
     stop: async () => {
       if (handle.alive()) {
+        // A frozen process would hold SIGTERM pending forever.
+        process.kill(pid, 'SIGCONT');
         process.kill(pid, 'SIGTERM');
         const t = setTimeout(() => {
           if (handle.alive()) process.kill(pid, 'SIGKILL');

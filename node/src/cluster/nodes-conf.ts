@@ -31,7 +31,15 @@ export class NodesConfError extends Error {
 const ID_RE = /^[0-9a-f]{40}$/;
 const KNOWN_FLAGS = new Set(['myself', 'master', 'slave', 'fail?', 'fail', 'handshake', 'noaddr', 'nofailover', 'noflags']);
 
-function rangeText(r: SlotRange): string {
+/** Flags as CLUSTER NODES spells them, in Redis's order; 'noflags' when none. */
+export function flagsText(flags: readonly string[]): string {
+  const order = ['myself', 'master', 'slave', 'pfail', 'fail', 'handshake', 'noaddr', 'nofailover'];
+  const out: string[] = [];
+  for (const f of order) if (flags.includes(f)) out.push(f === 'pfail' ? 'fail?' : f);
+  return out.length ? out.join(',') : 'noflags';
+}
+
+export function rangeText(r: SlotRange): string {
   return r[0] === r[1] ? String(r[0]) : `${r[0]}-${r[1]}`;
 }
 
@@ -48,7 +56,7 @@ export function serializeNode(n: PersistedNode, migrating: ReadonlyMap<number, s
   const aux: [string, string][] = [];
   if (n.shardId !== '') aux.push(['shard-id', n.shardId]);
   if (n.zone !== '') aux.push(['availability-zone', n.zone]);
-  const flags = n.flags.length ? n.flags.join(',') : 'noflags';
+  const flags = flagsText(n.flags);
   const parts = [
     n.id,
     addressField(n, aux),

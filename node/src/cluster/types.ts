@@ -41,6 +41,12 @@ export interface NodeHeader extends NodeAddress {
   readonly slots?: readonly SlotRange[];
   /** The digest the sender holds for the *receiver* (so the receiver learns whether to resend). */
   readonly seenReceiverDigest?: number;
+  /**
+   * XOR of the sender's per-node fingerprints (id, address, role, primary,
+   * FAIL, configEpoch, slots) over every node it knows. A receiver whose own
+   * value differs answers (rate-limited) with its whole table: anti-entropy.
+   */
+  readonly membersDigest?: number;
 }
 
 /** One gossip entry: what the sender knows about a third node. */
@@ -54,12 +60,25 @@ export interface GossipEntry extends NodeAddress {
   readonly primaryId: string;
   readonly shardId: string;
   readonly zone: string;
+  /**
+   * That node's slots as the sender knows them, present only while the entry
+   * is news (recently changed), so slot changes spread epidemically without
+   * being carried in every message. Applied with the entry's configEpoch.
+   */
+  readonly slots?: readonly SlotRange[];
 }
 
 /**
  * Bus messages. PING/PONG/MEET carry the header and a bounded gossip section;
  * the others are events. Failover messages (issue: replication and failover)
  * have their kinds reserved here so the wire keeps room for them.
+ *
+ * probeFor / probeReply: a ping with probeFor=X asks the receiver to probe X
+ * for the sender (SWIM's indirect probe); the receiver, once X answers, sends
+ * the requester a pong with probeReply=X. A MEET carries in probeFor the
+ * temporary handshake id the sender gave the receiver, and the answering pong
+ * echoes it in probeReply, so the handshake resolves even when the address
+ * the receiver announces differs from the one it was met at.
  */
 export type BusMessage =
   | { readonly kind: 'ping' | 'pong' | 'meet'; readonly header: NodeHeader; readonly gossip: readonly GossipEntry[]; readonly probeFor?: string; readonly probeReply?: string }

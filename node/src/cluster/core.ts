@@ -1,0 +1,1088 @@
+// ClusterCore: the cluster-state machine of one node, with no I/O. It decides
+// who is in the cluster (MEET handshakes, gossip merge, FORGET blacklist), who
+// owns which slot (claims versioned by configEpoch, UPDATE for stale claims),
+// who is alive (bounded SWIM-style probing with indirect probes, PFAIL after
+// node timeout, FAIL on a majority of slot-owning primaries' reports) and
+// whether the cluster can serve (cluster_state). Time arrives as nowMs,
+// randomness through the injected `random`; output is collected as messages
+// and effects that the caller takes with drain(). See docs/cluster-bus.md for
+// the message budget this design keeps at 1,500 nodes.
+
+import { assert } from '../core/errors.js';
+import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, MyselfIdentity, PersistedClusterConfig, PersistedNode } from './api.js';
+import { collisionLoser, shouldBumpWithoutConsensus } from './epochs.js';
+import { FailureReports, failQuorum } from './failure-reports.js';
+import { computedState, rejoinDelayMs, WRITABLE_DELAY_MS } from './health.js';
+import { NewsQueue } from './news-queue.js';
+import { NodeRecord, randomNodeId } from './node-record.js';
+import { ProbeSchedule } from './probe-schedule.js';
+import { addRange, isValidSlot, normalizeRanges, removeRange, slotCount, slotsDigest } from './slot-ranges.js';
+import {
+  SLOT_COUNT,
+  type BusMessage,
+  type BusTarget,
+  type ClusterEffect,
+  type ClusterView,
+  type GossipEntry,
+  type NodeHeader,
+  type Outgoing,
+  type SlotRange,
+} from './types.js';
+import { buildView } from './view.js';
+
+/** Knobs of the gossip protocol; defaults are what docs/cluster-bus.md measures. */
+export interface GossipTuning {
+  /** One round-robin probe per interval (SWIM's protocol period). */
+  readonly probeIntervalMs: number;
+  /** Helpers asked to probe a silent peer after half the node timeout. */
+  readonly indirectProbes: number;
+  /** Random entries added to every ping/pong besides news and suspects. */
+  readonly randomGossipEntries: number;
+  readonly maxNewsPerMessage: number;
+  readonly maxSuspectsPerMessage: number;
+  /** News retransmissions per node: retransmitMult x ceil(log10(N + 1)). */
+  readonly retransmitMult: number;
+  /** At most one full-table answer (anti-entropy) per interval. */
+  readonly antiEntropyIntervalMs: number;
+  /** FORGET keeps an id out for this long (Redis: 60 s). */
+  readonly blacklistTtlMs: number;
+}
+
+export const DEFAULT_TUNING: GossipTuning = {
+  probeIntervalMs: 200,
+  indirectProbes: 3,
+  randomGossipEntries: 2,
+  maxNewsPerMessage: 16,
+  maxSuspectsPerMessage: 8,
+  retransmitMult: 4,
+  antiEntropyIntervalMs: 1000,
+  blacklistTtlMs: 60_000,
+};
+
+export interface ClusterCoreExtraOptions {
+  readonly tuning?: Partial<GossipTuning>;
+}
+
+const ERR_NOT_IMPLEMENTED = 'ERR not implemented yet';
+
+function validIp(ip: string): boolean {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return ip.split('.').every((p) => Number(p) <= 255);
+  return ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip);
+}
+
+export class ClusterCore implements ClusterCoreApi {
+  readonly nodeTimeoutMs: number;
+  readonly requireFullCoverage: boolean;
+  readonly tuning: GossipTuning;
+  private readonly random: () => number;
+
+  private myself: NodeRecord;
+  private readonly nodes = new Map<string, NodeRecord>();
+  /** Non-handshake peers (not myself), for O(1) random picks. */
+  private readonly peerIds: string[] = [];
+  private readonly peerIndex = new Map<string, number>();
+  private readonly handshakes = new Set<string>();
+  private readonly owners: (NodeRecord | null)[] = new Array<NodeRecord | null>(SLOT_COUNT).fill(null);
+  private currentEpoch = 0;
+  private lastVoteEpoch = 0;
+  private readonly migrating = new Map<number, string>();
+  private readonly importing = new Map<number, string>();
+  private readonly blacklist = new Map<string, number>();
+  private readonly reports = new FailureReports();
+  private readonly news: NewsQueue;
+  private readonly schedule: ProbeSchedule;
+  /** Peers with an unanswered probe (pingSentMs != 0). */
+  private readonly outstanding = new Set<string>();
+  /** Peers that are PFAIL or FAIL to us, re-probed every half node timeout. */
+  private readonly suspects = new Set<string>();
+  /** Indirect probes we run for others: target -> requester -> since. */
+  private readonly relays = new Map<string, Map<string, number>>();
+  private membersXor = 0;
+
+  private state: 'ok' | 'fail' = 'fail';
+  private stateDirty = true;
+  private amongMinorityMs = 0;
+  private readonly startMs: number;
+  private sizeCache = -1;
+  private nextProbeMs = 0;
+  private lastFullSyncMs = -Infinity;
+  private lastNowMs: number;
+
+  private out: Outgoing[] = [];
+  private effects: ClusterEffect[] = [];
+  private saveWanted = false;
+  private structuralChange = false;
+  private viewCache: ClusterView | null = null;
+  private viewVersion = 0;
+
+  /** Counters for the simulator and INFO: what this node sent. */
+  readonly stats = { pingsSent: 0, pongsSent: 0, fullSyncsSent: 0, failSent: 0, updateSent: 0, indirectSent: 0 };
+
+  constructor(opts: ClusterCoreOptions & ClusterCoreExtraOptions) {
+    assert(opts.nodeTimeoutMs > 0, 'nodeTimeoutMs > 0');
+    this.nodeTimeoutMs = opts.nodeTimeoutMs;
+    this.requireFullCoverage = opts.requireFullCoverage;
+    this.random = opts.random;
+    this.tuning = { ...DEFAULT_TUNING, ...opts.tuning };
+    this.news = new NewsQueue(this.tuning.retransmitMult);
+    this.schedule = new ProbeSchedule(opts.random);
+    this.startMs = opts.nowMs;
+    this.lastNowMs = opts.nowMs;
+    this.nextProbeMs = opts.nowMs + Math.floor(this.random() * this.tuning.probeIntervalMs);
+    const me = opts.myself;
+    this.myself = this.makeMyself(me, opts.nowMs);
+    if (opts.persisted) this.load(opts.persisted, me, opts.nowMs);
+    else this.addRecord(this.myself);
+  }
+
+  private makeMyself(me: MyselfIdentity, nowMs: number): NodeRecord {
+    const r = new NodeRecord(me.id, me.ip, me.port, me.busPort, nowMs);
+    r.hostname = me.hostname;
+    r.zone = me.zone;
+    r.shardId = me.shardId;
+    r.linkConnected = true;
+    return r;
+  }
+
+  private load(p: PersistedClusterConfig, me: MyselfIdentity, nowMs: number): void {
+    for (const pn of p.nodes) {
+      const isMe = pn.flags.includes('myself');
+      const r = isMe ? this.myself : new NodeRecord(pn.id, pn.ip, pn.port, pn.busPort, nowMs);
+      if (isMe) r.id = pn.id;
+      else {
+        r.hostname = pn.hostname;
+        r.zone = pn.zone;
+        r.shardId = pn.shardId;
+      }
+      r.primary = !pn.flags.includes('slave');
+      r.primaryId = pn.primaryId === '-' ? '' : pn.primaryId;
+      r.configEpoch = pn.configEpoch;
+      r.noFailover = pn.flags.includes('nofailover');
+      r.fail = pn.flags.includes('fail');
+      if (r.fail) r.failTimeMs = nowMs;
+      this.addRecord(r);
+      for (const range of pn.slots) this.assignRange(range, r);
+      if (r.fail) this.suspects.add(r.id);
+    }
+    assert(this.nodes.get(this.myself.id) === this.myself, 'persisted config lists myself');
+    void me;
+    this.currentEpoch = p.currentEpoch;
+    this.lastVoteEpoch = p.lastVoteEpoch;
+    for (const [s, id] of p.migrating) this.migrating.set(s, id);
+    for (const [s, id] of p.importing) this.importing.set(s, id);
+    this.raiseCurrentEpoch(this.maxConfigEpoch());
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private addRecord(r: NodeRecord): void {
+    assert(!this.nodes.has(r.id), `node ${r.id} not yet known`);
+    this.nodes.set(r.id, r);
+    if (r.handshake) {
+      this.handshakes.add(r.id);
+      return;
+    }
+    if (r !== this.myself) {
+      this.peerIndex.set(r.id, this.peerIds.length);
+      this.peerIds.push(r.id);
+      this.schedule.add(r.id);
+    }
+    r.fingerprint = r.computeFingerprint();
+    this.membersXor = (this.membersXor ^ r.fingerprint) >>> 0;
+    this.structural(true);
+  }
+
+  private removeRecord(r: NodeRecord): void {
+    assert(r !== this.myself, 'never remove myself');
+    for (const range of [...r.slots]) this.assignRange(range, null);
+    this.nodes.delete(r.id);
+    this.handshakes.delete(r.id);
+    this.outstanding.delete(r.id);
+    this.suspects.delete(r.id);
+    this.relays.delete(r.id);
+    this.reports.forgetNode(r.id);
+    this.news.drop(r.id);
+    const at = this.peerIndex.get(r.id);
+    if (at !== undefined) {
+      const last = this.peerIds.pop()!;
+      if (last !== r.id) {
+        this.peerIds[at] = last;
+        this.peerIndex.set(last, at);
+      }
+      this.peerIndex.delete(r.id);
+      this.membersXor = (this.membersXor ^ r.fingerprint) >>> 0;
+    }
+    this.structural(true);
+  }
+
+  /** A record's shared state changed: refresh its fingerprint, maybe announce it. */
+  private touched(r: NodeRecord, announce: boolean): void {
+    if (r.handshake) return;
+    const fp = r.computeFingerprint();
+    if (fp !== r.fingerprint) {
+      this.membersXor = (this.membersXor ^ r.fingerprint ^ fp) >>> 0;
+      r.fingerprint = fp;
+    }
+    if (announce) this.news.push(r.id);
+    this.structural(true);
+  }
+
+  private structural(save: boolean): void {
+    this.viewCache = null;
+    this.structuralChange = true;
+    this.stateDirty = true;
+    this.sizeCache = -1;
+    if (save) this.saveWanted = true;
+  }
+
+  private isBlacklisted(id: string, nowMs: number): boolean {
+    const until = this.blacklist.get(id);
+    if (until === undefined) return false;
+    if (nowMs > until) {
+      this.blacklist.delete(id);
+      return false;
+    }
+    return true;
+  }
+
+  private raiseCurrentEpoch(epoch: number): void {
+    if (epoch > this.currentEpoch) {
+      this.currentEpoch = epoch;
+      this.saveWanted = true;
+      this.viewCache = null;
+    }
+  }
+
+  private maxConfigEpoch(): number {
+    let max = this.currentEpoch;
+    for (const r of this.nodes.values()) if (r.configEpoch > max) max = r.configEpoch;
+    return max;
+  }
+
+  /** Primaries owning slots (Redis's cluster->size). */
+  private clusterSize(): number {
+    if (this.sizeCache < 0) {
+      let n = 0;
+      for (const r of this.nodes.values()) if (r.primary && r.slots.length > 0) n++;
+      this.sizeCache = n;
+    }
+    return this.sizeCache;
+  }
+
+  // ------------------------------------------------------------------ slots
+
+  /** Sets the owner of every slot in the range, keeping each record's ranges in step. */
+  private assignRange(range: SlotRange, to: NodeRecord | null): void {
+    const [a, b] = range;
+    assert(isValidSlot(a) && isValidSlot(b) && a <= b, `slot range ${a}-${b} within 0..16383`);
+    let runStart = a;
+    for (let s = a; s <= b + 1; s++) {
+      const prev = s <= b ? this.owners[s]! : undefined;
+      const runOwner = this.owners[runStart] ?? null;
+      if (s <= b && prev === runOwner) continue;
+      // [runStart, s-1] had one owner: move it.
+      if (runOwner !== to) {
+        if (runOwner) {
+          runOwner.slots = removeRange(runOwner.slots, [runStart, s - 1]);
+          this.touched(runOwner, runOwner === this.myself);
+        }
+        if (to) to.slots = addRange(to.slots, [runStart, s - 1]);
+        for (let k = runStart; k < s; k++) this.owners[k] = to;
+      }
+      runStart = s;
+    }
+    if (to) this.touched(to, to === this.myself);
+  }
+
+  /**
+   * clusterUpdateSlotsConfigWith: take each claimed slot that is unassigned or
+   * held with a lower configEpoch. Claims never remove slots (as in Redis).
+   */
+  private applyClaim(claimer: NodeRecord, claimEpoch: number, ranges: readonly SlotRange[]): void {
+    if (claimer === this.myself) return;
+    let lost = 0;
+    for (const [a, b] of normalizeRanges(ranges)) {
+      let runStart = -1;
+      for (let s = a; s <= b + 1; s++) {
+        let take = false;
+        if (s <= b) {
+          const cur = this.owners[s]!;
+          take = cur !== claimer && !this.importing.has(s) && (cur === null || cur.configEpoch < claimEpoch);
+          if (take && cur === this.myself) lost++;
+        }
+        if (take && runStart < 0) runStart = s;
+        if (!take && runStart >= 0) {
+          this.assignRange([runStart, s - 1], claimer);
+          runStart = -1;
+        }
+      }
+    }
+    if (lost > 0) {
+      this.emit('slots-lost', { to: claimer.id, slots: lost, configEpoch: claimEpoch });
+      // Turning into a replica of the new owner belongs to the failover issue.
+    }
+  }
+
+  // -------------------------------------------------------------- messages
+
+  private header(to: NodeRecord | null): NodeHeader {
+    const me = this.myself;
+    const myDigest = me.slotsDigest;
+    const sendSlots = to === null || to.handshake || to.knowsMyDigest !== myDigest;
+    return {
+      id: me.id,
+      ip: me.ip,
+      port: me.port,
+      busPort: me.busPort,
+      hostname: me.hostname,
+      currentEpoch: this.currentEpoch,
+      configEpoch: me.configEpoch,
+      flags: me.wireFlags(false),
+      primaryId: me.primaryId,
+      shardId: me.shardId,
+      zone: me.zone,
+      replOffset: me.replOffset,
+      slotsDigest: myDigest,
+      ...(sendSlots ? { slots: me.slots } : {}),
+      ...(to && !to.handshake ? { seenReceiverDigest: to.slotsDigest } : {}),
+      membersDigest: this.membersXor,
+    };
+  }
+
+  private entry(r: NodeRecord, withSlots: boolean): GossipEntry {
+    return {
+      id: r.id,
+      ip: r.ip,
+      port: r.port,
+      busPort: r.busPort,
+      hostname: r.hostname,
+      flags: r.wireFlags(true),
+      pingSentMs: r.pingSentMs,
+      pongRecvMs: r.pongRecvMs,
+      configEpoch: r.configEpoch,
+      primaryId: r.primaryId,
+      shardId: r.shardId,
+      zone: r.zone,
+      ...(withSlots && r.primary ? { slots: r.slots } : {}),
+    };
+  }
+
+  /** News first, then suspects (failure reports), then a few random peers. */
+  private gossipFor(to: NodeRecord | null, full: boolean): GossipEntry[] {
+    const exclude = to?.id ?? '';
+    if (full) {
+      const all: GossipEntry[] = [];
+      for (const r of this.nodes.values()) if (!r.handshake && r.id !== exclude) all.push(this.entry(r, true));
+      return all;
+    }
+    const picked = new Set<string>();
+    const out: GossipEntry[] = [];
+    for (const id of this.news.take(this.tuning.maxNewsPerMessage, this.nodes.size, exclude)) {
+      const r = this.nodes.get(id);
+      if (!r || r.handshake || picked.has(id)) continue;
+      picked.add(id);
+      out.push(this.entry(r, true));
+    }
+    let suspects = 0;
+    for (const id of this.suspects) {
+      if (suspects >= this.tuning.maxSuspectsPerMessage) break;
+      const r = this.nodes.get(id);
+      if (!r || id === exclude || picked.has(id)) continue;
+      picked.add(id);
+      out.push(this.entry(r, false));
+      suspects++;
+    }
+    const n = this.peerIds.length;
+    let added = 0;
+    for (let tries = 0; added < this.tuning.randomGossipEntries && tries < this.tuning.randomGossipEntries * 3 && n > 0; tries++) {
+      const id = this.peerIds[Math.floor(this.random() * n)]!;
+      if (id === exclude || picked.has(id)) continue;
+      picked.add(id);
+      out.push(this.entry(this.nodes.get(id)!, false));
+      added++;
+    }
+    return out;
+  }
+
+  private targetOf(r: NodeRecord): BusTarget {
+    return { id: r.handshake ? null : r.id, ip: r.ip, busPort: r.busPort };
+  }
+
+  private send(r: NodeRecord, msg: BusMessage): void {
+    this.out.push({ to: this.targetOf(r), msg });
+  }
+
+  private sendPing(r: NodeRecord, nowMs: number, probeFor?: string): void {
+    if (r.pingSentMs === 0) {
+      r.pingSentMs = nowMs;
+      r.indirectSent = false;
+      this.outstanding.add(r.id);
+    }
+    r.lastProbeMs = nowMs;
+    this.stats.pingsSent++;
+    this.send(r, { kind: 'ping', header: this.header(r), gossip: this.gossipFor(r, false), ...(probeFor ? { probeFor } : {}) });
+  }
+
+  private sendMeet(r: NodeRecord, nowMs: number): void {
+    r.lastProbeMs = nowMs;
+    this.stats.pingsSent++;
+    this.send(r, { kind: 'meet', header: this.header(r), gossip: this.gossipFor(r, false), probeFor: r.id });
+  }
+
+  private sendPong(to: BusTarget, r: NodeRecord | null, full: boolean, probeReply?: string): void {
+    this.stats.pongsSent++;
+    if (full) this.stats.fullSyncsSent++;
+    this.out.push({ to, msg: { kind: 'pong', header: this.header(r), gossip: this.gossipFor(r, full), ...(probeReply ? { probeReply } : {}) } });
+  }
+
+  private broadcast(msgOf: () => BusMessage, except: string): void {
+    const msg = msgOf();
+    for (const id of this.peerIds) if (id !== except) this.send(this.nodes.get(id)!, msg);
+  }
+
+  private emit(name: string, fields: Record<string, string | number>): void {
+    this.effects.push({ kind: 'event', name, fields });
+  }
+
+  // ---------------------------------------------------------------- receive
+
+  receive(msg: BusMessage, nowMs: number): void {
+    this.lastNowMs = nowMs;
+    const h = msg.header;
+    if (h.id === this.myself.id) return;
+    let sender = this.nodes.get(h.id);
+    if (sender?.handshake) sender = undefined; // a real id never collides with a temporary one
+    const replyTo: BusTarget = { id: h.id, ip: h.ip, busPort: h.busPort };
+
+    switch (msg.kind) {
+      case 'meet': {
+        if (!sender) {
+          // Redis answers a MEET from an unknown node with a handshake of its
+          // own; the header already carries the real id, so we take it.
+          sender = this.recordFromHeader(h, nowMs);
+          this.addRecord(sender);
+          this.news.push(sender.id);
+        }
+        this.processHeader(sender, h, nowMs);
+        this.processGossip(sender, msg.gossip, nowMs);
+        sender.linkConnected = true;
+        this.sendPong(replyTo, sender, true, msg.probeFor);
+        this.lastFullSyncMs = nowMs;
+        return;
+      }
+      case 'ping': {
+        if (sender) {
+          this.processHeader(sender, h, nowMs);
+          this.processGossip(sender, msg.gossip, nowMs);
+          sender.linkConnected = true;
+        }
+        const full =
+          sender !== undefined &&
+          h.membersDigest !== undefined &&
+          h.membersDigest !== this.membersXor &&
+          nowMs - this.lastFullSyncMs >= this.tuning.antiEntropyIntervalMs;
+        if (full) this.lastFullSyncMs = nowMs;
+        this.sendPong(replyTo, sender ?? null, full);
+        if (sender && msg.probeFor) this.startRelay(msg.probeFor, sender, nowMs);
+        return;
+      }
+      case 'pong': {
+        if (!sender) sender = this.resolveHandshake(h, msg.probeReply, nowMs);
+        if (!sender) return;
+        this.markAlive(sender, nowMs);
+        this.processHeader(sender, h, nowMs);
+        this.processGossip(sender, msg.gossip, nowMs);
+        sender.linkConnected = true;
+        const relay = this.relays.get(sender.id);
+        if (relay) {
+          this.relays.delete(sender.id);
+          for (const requesterId of relay.keys()) {
+            const req = this.nodes.get(requesterId);
+            if (req && !req.handshake) this.sendPong(this.targetOf(req), req, false, sender.id);
+          }
+        }
+        if (msg.probeReply && msg.probeReply !== sender.id) {
+          const probed = this.nodes.get(msg.probeReply);
+          if (probed && !probed.handshake && probed !== this.myself) this.markAlive(probed, nowMs);
+        }
+        return;
+      }
+      case 'fail': {
+        if (!sender) return;
+        const failed = this.nodes.get(msg.failedId);
+        if (!failed || failed === this.myself || failed.handshake || failed.fail) return;
+        this.setFail(failed, nowMs, 'fail-message', sender.id);
+        return;
+      }
+      case 'update': {
+        if (!sender) return;
+        const n = this.nodes.get(msg.nodeId);
+        if (!n || n.handshake || n === this.myself) return;
+        if (n.configEpoch >= msg.configEpoch) return;
+        n.configEpoch = msg.configEpoch;
+        this.raiseCurrentEpoch(msg.configEpoch);
+        this.touched(n, true);
+        this.applyClaim(n, msg.configEpoch, msg.slots);
+        return;
+      }
+      case 'publish':
+        if (sender) this.effects.push({ kind: 'deliver-publish', channel: msg.channel, message: msg.message, sharded: msg.sharded });
+        return;
+      case 'failover-auth-request':
+      case 'failover-auth-ack':
+      case 'mfstart':
+        return; // failover issue
+    }
+  }
+
+  private recordFromHeader(h: NodeHeader, nowMs: number): NodeRecord {
+    const r = new NodeRecord(h.id, h.ip, h.port, h.busPort, nowMs);
+    r.hostname = h.hostname;
+    r.zone = h.zone;
+    r.shardId = h.shardId;
+    r.primary = !h.flags.includes('slave');
+    r.primaryId = h.primaryId;
+    r.noFailover = h.flags.includes('nofailover');
+    return r;
+  }
+
+  /** A pong from an id we do not know may answer one of our MEETs. */
+  private resolveHandshake(h: NodeHeader, probeReply: string | undefined, nowMs: number): NodeRecord | undefined {
+    let hs: NodeRecord | undefined;
+    const byId = probeReply ? this.nodes.get(probeReply) : undefined;
+    if (byId?.handshake) hs = byId;
+    else for (const id of this.handshakes) {
+      const r = this.nodes.get(id)!;
+      if (r.ip === h.ip && r.busPort === h.busPort) hs = r;
+    }
+    if (!hs) return undefined;
+    this.removeRecord(hs);
+    const known = this.nodes.get(h.id);
+    if (known) return known; // "we already know node X": drop the handshake
+    const r = this.recordFromHeader(h, nowMs);
+    this.addRecord(r);
+    this.news.push(r.id);
+    this.emit('handshake-done', { id: r.id, ip: r.ip, port: r.port });
+    return r;
+  }
+
+  private markAlive(r: NodeRecord, nowMs: number): void {
+    r.pongRecvMs = nowMs;
+    r.pingSentMs = 0;
+    r.indirectSent = false;
+    this.outstanding.delete(r.id);
+    this.viewCache = null;
+    if (r.pfail) {
+      r.pfail = false;
+      this.suspects.delete(r.id);
+      this.structural(false);
+    } else if (r.fail) {
+      this.clearFailIfNeeded(r, nowMs);
+    }
+  }
+
+  /** clearNodeFailureIfNeeded: replicas and slot-less primaries at once, others after 2 x node timeout. */
+  private clearFailIfNeeded(r: NodeRecord, nowMs: number): void {
+    const undo = !r.primary || r.slots.length === 0 || nowMs - r.failTimeMs > this.nodeTimeoutMs * 2;
+    if (!undo) return;
+    r.fail = false;
+    this.suspects.delete(r.id);
+    this.touched(r, true);
+    this.emit('fail-cleared', { id: r.id });
+  }
+
+  private processHeader(s: NodeRecord, h: NodeHeader, nowMs: number): void {
+    this.raiseCurrentEpoch(h.currentEpoch);
+    let changed = false;
+    if (h.configEpoch > s.configEpoch) {
+      s.configEpoch = h.configEpoch;
+      this.raiseCurrentEpoch(h.configEpoch);
+      changed = true;
+    }
+    if (s.ip !== h.ip || s.port !== h.port || s.busPort !== h.busPort) {
+      s.ip = h.ip;
+      s.port = h.port;
+      s.busPort = h.busPort;
+      changed = true;
+    }
+    const primary = !h.flags.includes('slave');
+    if (s.primary !== primary || s.primaryId !== h.primaryId) {
+      s.primary = primary;
+      s.primaryId = h.primaryId;
+      if (!primary) for (const range of [...s.slots]) this.assignRange(range, null);
+      changed = true;
+    }
+    const noFailover = h.flags.includes('nofailover');
+    if (s.noFailover !== noFailover || s.zone !== h.zone || s.shardId !== h.shardId || s.hostname !== h.hostname) {
+      s.noFailover = noFailover;
+      s.zone = h.zone;
+      s.shardId = h.shardId;
+      s.hostname = h.hostname;
+      changed = true;
+    }
+    s.replOffset = h.replOffset;
+    if (h.seenReceiverDigest !== undefined) s.knowsMyDigest = h.seenReceiverDigest;
+    if (changed) this.touched(s, true);
+
+    if (primary && h.slots && h.slotsDigest !== s.slotsDigest) {
+      this.applyClaim(s, h.configEpoch, h.slots);
+      // A claim on a slot whose owner has a higher configEpoch is stale: tell the sender (UPDATE).
+      outer: for (const [a, b] of h.slots) {
+        for (let j = a; j <= b; j++) {
+          const cur = this.owners[j];
+          if (cur && cur !== s && cur.configEpoch > h.configEpoch) {
+            this.stats.updateSent++;
+            this.send(s, { kind: 'update', header: this.header(s), nodeId: cur.id, configEpoch: cur.configEpoch, slots: cur.slots });
+            break outer;
+          }
+        }
+      }
+    }
+    const me = this.myself;
+    if (collisionLoser(me.id, s.id, me.configEpoch, s.configEpoch, me.primary && s.primary)) this.bumpForCollision(s.id);
+    void nowMs;
+  }
+
+  private bumpForCollision(otherId: string): void {
+    this.currentEpoch++;
+    this.myself.configEpoch = this.currentEpoch;
+    this.touched(this.myself, true);
+    this.emit('config-epoch-collision', { with: otherId, configEpoch: this.myself.configEpoch });
+  }
+
+  private processGossip(sender: NodeRecord, gossip: readonly GossipEntry[], nowMs: number): void {
+    const me = this.myself;
+    const senderVotes = sender.primary;
+    for (const e of gossip) {
+      if (e.id === me.id) continue;
+      let n = this.nodes.get(e.id);
+      if (n?.handshake) n = undefined;
+      if (n) {
+        if (senderVotes && n !== sender) {
+          const suspected = e.flags.includes('pfail') || e.flags.includes('fail');
+          if (suspected) {
+            this.reports.add(n.id, sender.id, nowMs);
+            this.markFailingIfNeeded(n, nowMs);
+            // Bounded probing means we may not have probed n lately: confirm now.
+            if (!n.pfail && !n.fail && n.pingSentMs === 0 && nowMs - n.lastProbeMs >= this.nodeTimeoutMs / 2) this.sendPing(n, nowMs);
+          } else if (this.reports.has(n.id)) this.reports.remove(n.id, sender.id);
+        }
+        if (e.slots && e.configEpoch >= n.configEpoch && slotsDigest(e.configEpoch, e.slots) !== n.slotsDigest) {
+          if (e.configEpoch > n.configEpoch) {
+            n.configEpoch = e.configEpoch;
+            this.raiseCurrentEpoch(e.configEpoch);
+            this.touched(n, true);
+          }
+          if (n.primary) this.applyClaim(n, e.configEpoch, e.slots);
+        }
+        if (e.configEpoch === n.configEpoch && n.primary && collisionLoser(me.id, n.id, me.configEpoch, n.configEpoch, me.primary && !e.flags.includes('slave'))) {
+          this.bumpForCollision(n.id);
+        }
+        continue;
+      }
+      // Unknown node. Redis handshakes it; we trust gossip from a known node as
+      // SWIM does (the id is in the entry) and let probing verify it.
+      if (e.ip === '' || this.isBlacklisted(e.id, nowMs)) continue;
+      const r = new NodeRecord(e.id, e.ip, e.port, e.busPort, nowMs);
+      r.hostname = e.hostname;
+      r.zone = e.zone;
+      r.shardId = e.shardId;
+      r.primary = !e.flags.includes('slave');
+      r.primaryId = e.primaryId;
+      r.noFailover = e.flags.includes('nofailover');
+      r.configEpoch = e.configEpoch;
+      this.raiseCurrentEpoch(e.configEpoch);
+      this.addRecord(r);
+      this.news.push(r.id);
+      if (e.slots && r.primary) this.applyClaim(r, e.configEpoch, e.slots);
+    }
+  }
+
+  private markFailingIfNeeded(n: NodeRecord, nowMs: number): void {
+    if (!n.pfail || n.fail) return;
+    const size = this.clusterSize();
+    let votes = 0;
+    for (const id of this.reports.valid(n.id, nowMs, this.nodeTimeoutMs)) {
+      const r = this.nodes.get(id);
+      if (r && r.primary && r.slots.length > 0) votes++;
+    }
+    if (this.myself.primary && this.myself.slots.length > 0) votes++;
+    if (votes < failQuorum(size)) return;
+    this.setFail(n, nowMs, 'quorum', String(votes));
+    this.stats.failSent += this.peerIds.length - 1;
+    this.broadcast(() => ({ kind: 'fail', header: this.header(null), failedId: n.id }), n.id);
+  }
+
+  private setFail(n: NodeRecord, nowMs: number, why: string, by: string): void {
+    n.fail = true;
+    n.pfail = false;
+    n.failTimeMs = nowMs;
+    this.suspects.add(n.id);
+    this.touched(n, true);
+    this.emit('node-fail', { id: n.id, why, by });
+  }
+
+  private startRelay(targetId: string, requester: NodeRecord, nowMs: number): void {
+    const target = this.nodes.get(targetId);
+    if (!target || target.handshake || target === this.myself || target === requester) return;
+    let m = this.relays.get(targetId);
+    if (!m) this.relays.set(targetId, (m = new Map()));
+    m.set(requester.id, nowMs);
+    this.sendPing(target, nowMs);
+  }
+
+  // ------------------------------------------------------------------- tick
+
+  tick(nowMs: number): void {
+    assert(nowMs >= this.lastNowMs - 1e9, 'time given to the core is a number');
+    this.lastNowMs = nowMs;
+    const timeout = this.nodeTimeoutMs;
+
+    // Handshakes: resend MEET until answered; drop after the node timeout (at least 1 s).
+    const handshakeTimeoutMs = Math.max(timeout, 1000);
+    for (const id of [...this.handshakes]) {
+      const r = this.nodes.get(id)!;
+      if (nowMs - r.createdMs > handshakeTimeoutMs) {
+        this.removeRecord(r);
+        this.emit('handshake-timeout', { ip: r.ip, port: r.port });
+      } else if (nowMs - r.lastProbeMs >= Math.min(1000, Math.max(100, timeout / 4))) this.sendMeet(r, nowMs);
+    }
+
+    // Outstanding probes: indirect probes at half the timeout, PFAIL at the timeout.
+    for (const id of [...this.outstanding]) {
+      const r = this.nodes.get(id);
+      if (!r || r.pingSentMs === 0) {
+        this.outstanding.delete(id);
+        continue;
+      }
+      const ageMs = nowMs - r.pingSentMs;
+      if (ageMs > timeout / 2 && !r.indirectSent) {
+        r.indirectSent = true;
+        this.sendPing(r, nowMs);
+        for (const helper of this.randomPeers(this.tuning.indirectProbes, r.id)) {
+          this.stats.indirectSent++;
+          this.sendPing(helper, nowMs, r.id);
+        }
+      }
+      if (ageMs > timeout && !r.pfail && !r.fail) {
+        r.pfail = true;
+        this.suspects.add(r.id);
+        this.structural(false);
+        this.emit('node-pfail', { id: r.id });
+        this.markFailingIfNeeded(r, nowMs);
+      }
+    }
+
+    // Suspects are re-probed every half timeout, and may reach FAIL as reports arrive.
+    for (const id of [...this.suspects]) {
+      const r = this.nodes.get(id);
+      if (!r) {
+        this.suspects.delete(id);
+        continue;
+      }
+      if (nowMs - r.lastProbeMs >= timeout / 2) this.sendPing(r, nowMs);
+      if (r.pfail) this.markFailingIfNeeded(r, nowMs);
+    }
+
+    // Indirect probes we run for others expire with the node timeout.
+    for (const [target, m] of this.relays) {
+      for (const [req, sinceMs] of m) if (nowMs - sinceMs > timeout) m.delete(req);
+      if (m.size === 0) this.relays.delete(target);
+    }
+
+    // One round-robin probe per protocol period.
+    if (nowMs >= this.nextProbeMs) {
+      this.nextProbeMs = nowMs + this.tuning.probeIntervalMs;
+      const id = this.schedule.pick(
+        () => this.peerIds,
+        (pid) => {
+          const r = this.nodes.get(pid);
+          return r !== undefined && !r.handshake && r.pingSentMs === 0 && !r.pfail && !r.fail;
+        },
+      );
+      if (id) this.sendPing(this.nodes.get(id)!, nowMs);
+    }
+
+    this.updateState(nowMs);
+  }
+
+  private randomPeers(k: number, exclude: string): NodeRecord[] {
+    const out: NodeRecord[] = [];
+    const n = this.peerIds.length;
+    for (let i = 0; i < k * 4 && out.length < k && n > 0; i++) {
+      const r = this.nodes.get(this.peerIds[Math.floor(this.random() * n)]!)!;
+      if (r.id === exclude || r.pfail || r.fail || out.includes(r)) continue;
+      out.push(r);
+    }
+    return out;
+  }
+
+  private updateState(nowMs: number): void {
+    if (!this.stateDirty) return;
+    if (this.myself.primary && this.state === 'fail' && nowMs - this.startMs < WRITABLE_DELAY_MS) return;
+    let slotsServed = 0;
+    let size = 0;
+    let reachable = 0;
+    for (const r of this.nodes.values()) {
+      if (!r.primary || r.slots.length === 0) continue;
+      size++;
+      const n = slotCount(r.slots);
+      if (!r.fail) slotsServed += n;
+      if (!r.pfail && !r.fail) reachable++;
+    }
+    const { state, minority } = computedState({ requireFullCoverage: this.requireFullCoverage, slotsServed, size, reachablePrimaries: reachable });
+    if (minority) this.amongMinorityMs = nowMs;
+    if (state === this.state) {
+      this.stateDirty = false;
+      return;
+    }
+    if (state === 'ok' && this.myself.primary && nowMs - this.amongMinorityMs < rejoinDelayMs(this.nodeTimeoutMs)) return; // stay dirty: retry next tick
+    this.state = state;
+    this.stateDirty = false;
+    this.structural(false);
+    this.emit('cluster-state', { state });
+  }
+
+  linkChanged(target: BusTarget, connected: boolean, nowMs: number): void {
+    void nowMs;
+    const r = target.id ? this.nodes.get(target.id) : undefined;
+    if (!r || r.linkConnected === connected) return;
+    r.linkConnected = connected;
+    this.viewCache = null;
+  }
+
+  // ------------------------------------------------------------------ admin
+
+  meet(ip: string, port: number, busPort: number, nowMs: number): AdminResult {
+    if (!validIp(ip) || !(port > 0 && port <= 65535) || !(busPort > 0 && busPort <= 65535)) {
+      return `ERR Invalid node address specified: ${ip}:${port}`;
+    }
+    for (const id of this.handshakes) {
+      const r = this.nodes.get(id)!;
+      if (r.ip === ip && r.port === port && r.busPort === busPort) return null; // already in progress
+    }
+    let id = randomNodeId(this.random);
+    while (this.nodes.has(id)) id = randomNodeId(this.random);
+    const r = new NodeRecord(id, ip, port, busPort, nowMs);
+    r.handshake = true;
+    r.handshakeSinceMs = nowMs;
+    this.addRecord(r);
+    this.sendMeet(r, nowMs);
+    return null;
+  }
+
+  addSlots(slots: readonly number[]): AdminResult {
+    return this.changeSlots(slots, false);
+  }
+
+  delSlots(slots: readonly number[]): AdminResult {
+    return this.changeSlots(slots, true);
+  }
+
+  private changeSlots(slots: readonly number[], del: boolean): AdminResult {
+    for (const s of slots) if (!isValidSlot(s)) return 'ERR Invalid or out of range slot';
+    const seen = new Set<number>();
+    for (const s of slots) {
+      if (del && this.owners[s] === null) return `ERR Slot ${s} is already unassigned`;
+      if (!del && this.owners[s] !== null) return `ERR Slot ${s} is already busy`;
+      if (seen.has(s)) return `ERR Slot ${s} specified multiple times`;
+      seen.add(s);
+    }
+    for (const s of slots) {
+      if (!del) this.importing.delete(s);
+      this.assignRange([s, s], del ? null : this.myself);
+    }
+    this.touched(this.myself, true);
+    return null;
+  }
+
+  flushSlots(): AdminResult {
+    for (const range of [...this.myself.slots]) this.assignRange(range, null);
+    this.touched(this.myself, true);
+    return null;
+  }
+
+  setSlot(slot: number, action: 'importing' | 'migrating' | 'node' | 'stable', nodeId: string | null): AdminResult {
+    if (!isValidSlot(slot)) return 'ERR Invalid or out of range slot';
+    const n = nodeId === null ? undefined : this.nodes.get(nodeId);
+    switch (action) {
+      case 'migrating':
+        if (this.owners[slot] !== this.myself) return `ERR I'm not the owner of hash slot ${slot}`;
+        if (!n) return `ERR I don't know about node ${nodeId ?? ''}`;
+        if (!n.primary) return 'ERR Target node is not a master';
+        this.migrating.set(slot, n.id);
+        break;
+      case 'importing':
+        if (this.owners[slot] === this.myself) return `ERR I'm already the owner of hash slot ${slot}`;
+        if (!n) return `ERR I don't know about node ${nodeId ?? ''}`;
+        if (!n.primary) return 'ERR Target node is not a master';
+        this.importing.set(slot, n.id);
+        break;
+      case 'stable':
+        this.migrating.delete(slot);
+        this.importing.delete(slot);
+        break;
+      case 'node': {
+        if (!n) return `ERR Unknown node ${nodeId ?? ''}`;
+        if (!n.primary) return 'ERR Target node is not a master';
+        if (n !== this.myself && this.migrating.has(slot)) this.migrating.delete(slot);
+        const wasImporting = n === this.myself && this.importing.has(slot);
+        if (wasImporting) this.importing.delete(slot);
+        this.assignRange([slot, slot], n);
+        if (wasImporting) this.bumpEpoch(); // clusterBumpConfigEpochWithoutConsensus
+        break;
+      }
+    }
+    this.structural(true);
+    return null;
+  }
+
+  forget(nodeId: string, nowMs: number): AdminResult {
+    const n = this.nodes.get(nodeId);
+    if (!n) return `ERR Unknown node ${nodeId}`;
+    if (n === this.myself) return "ERR I tried hard but I can't forget myself...";
+    if (!this.myself.primary && this.myself.primaryId === n.id) return "ERR Can't forget my master!";
+    this.blacklist.set(n.id, nowMs + this.tuning.blacklistTtlMs);
+    this.removeRecord(n);
+    return null;
+  }
+
+  reset(hard: boolean, newIdentity: MyselfIdentity | null): AdminResult {
+    for (const r of [...this.nodes.values()]) if (r !== this.myself) this.removeRecord(r);
+    for (const range of [...this.myself.slots]) this.assignRange(range, null);
+    this.migrating.clear();
+    this.importing.clear();
+    this.myself.primary = true;
+    this.myself.primaryId = '';
+    if (hard) {
+      this.currentEpoch = 0;
+      this.lastVoteEpoch = 0;
+      this.myself.configEpoch = 0;
+      this.membersXor = (this.membersXor ^ this.myself.fingerprint) >>> 0;
+      this.nodes.delete(this.myself.id);
+      const id = newIdentity?.id ?? randomNodeId(this.random);
+      this.myself.id = id;
+      if (newIdentity) this.myself.shardId = newIdentity.shardId;
+      this.nodes.set(id, this.myself);
+      this.myself.fingerprint = this.myself.computeFingerprint();
+      this.membersXor = (this.membersXor ^ this.myself.fingerprint) >>> 0;
+    }
+    this.touched(this.myself, false);
+    return null;
+  }
+
+  bumpEpoch(): { bumped: boolean; epoch: number } {
+    if (!shouldBumpWithoutConsensus(this.myself.configEpoch, this.maxConfigEpoch())) return { bumped: false, epoch: this.myself.configEpoch };
+    this.currentEpoch++;
+    this.myself.configEpoch = this.currentEpoch;
+    this.touched(this.myself, true);
+    return { bumped: true, epoch: this.myself.configEpoch };
+  }
+
+  setConfigEpoch(epoch: number): AdminResult {
+    if (!Number.isInteger(epoch) || epoch < 0) return `ERR Invalid config epoch specified: ${epoch}`;
+    if (this.nodes.size > 1) return 'ERR The user can assign a config epoch only when the node does not know any other node.';
+    if (this.myself.configEpoch !== 0) return 'ERR Node config epoch is already non-zero';
+    this.myself.configEpoch = epoch;
+    this.raiseCurrentEpoch(epoch);
+    this.touched(this.myself, true);
+    return null;
+  }
+
+  replicate(primaryId: string): AdminResult {
+    const n = this.nodes.get(primaryId);
+    if (!n) return `ERR Unknown node ${primaryId}`;
+    if (n === this.myself) return "ERR Can't replicate myself";
+    if (!n.primary) return 'ERR I can only replicate a master, not a replica.';
+    return ERR_NOT_IMPLEMENTED; // replication and failover issue
+  }
+
+  failureReportCount(nodeId: string, nowMs: number): number {
+    return this.reports.valid(nodeId, nowMs, this.nodeTimeoutMs).length;
+  }
+
+  publish(channel: string, message: string, sharded: boolean): void {
+    const msg: BusMessage = { kind: 'publish', header: this.header(null), channel, message, sharded };
+    const myShard = this.myself.shardId;
+    for (const id of this.peerIds) {
+      const r = this.nodes.get(id)!;
+      if (!sharded || r.shardId === myShard) this.send(r, msg);
+    }
+  }
+
+  // ------------------------------------------------------------- snapshots
+
+  get view(): ClusterView {
+    if (!this.viewCache) {
+      this.viewCache = buildView({
+        myId: this.myself.id,
+        currentEpoch: this.currentEpoch,
+        lastVoteEpoch: this.lastVoteEpoch,
+        state: this.state,
+        records: this.nodes.values(),
+        migrating: this.migrating,
+        importing: this.importing,
+        version: ++this.viewVersion,
+      });
+    }
+    return this.viewCache;
+  }
+
+  /** XOR of fingerprints of every known node: equal on two nodes means equal tables (mod 2^-32). */
+  get membersDigest(): number {
+    return this.membersXor;
+  }
+
+  get knownNodes(): number {
+    return this.nodes.size - this.handshakes.size;
+  }
+
+  get handshakeCount(): number {
+    return this.handshakes.size;
+  }
+
+  get clusterState(): 'ok' | 'fail' {
+    return this.state;
+  }
+
+  get myId(): string {
+    return this.myself.id;
+  }
+
+  persisted(): PersistedClusterConfig {
+    const nodes: PersistedNode[] = [];
+    for (const r of this.nodes.values()) {
+      if (r.handshake) continue;
+      const flags: string[] = r === this.myself ? ['myself', ...r.flags()] : r.flags();
+      nodes.push({
+        id: r.id,
+        ip: r.ip,
+        port: r.port,
+        busPort: r.busPort,
+        hostname: r.hostname,
+        flags: flags.filter((f) => f !== 'pfail'),
+        primaryId: r.primaryId,
+        pingSentMs: r.pingSentMs,
+        pongRecvMs: r.pongRecvMs,
+        configEpoch: r.configEpoch,
+        linkConnected: r === this.myself || r.linkConnected,
+        slots: r.slots,
+        shardId: r.shardId,
+        zone: r.zone,
+      });
+    }
+    return { nodes, currentEpoch: this.currentEpoch, lastVoteEpoch: this.lastVoteEpoch, migrating: new Map(this.migrating), importing: new Map(this.importing) };
+  }
+
+  drain(): Drained {
+    const out = this.out;
+    const effects = this.effects;
+    this.out = [];
+    this.effects = [];
+    if (this.saveWanted) effects.push({ kind: 'save-config' });
+    if (this.structuralChange) effects.push({ kind: 'view-changed' });
+    this.saveWanted = false;
+    this.structuralChange = false;
+    return { out, effects };
+  }
+}

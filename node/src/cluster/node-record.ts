@@ -1,0 +1,100 @@
+// The core's mutable per-node record and the fingerprint that anti-entropy
+// compares. Only the ClusterCore mutates records; everything outside sees the
+// immutable NodeView built from them (view.ts). The fingerprint covers what
+// every node must agree on once converged (identity, address, role, primary,
+// FAIL, configEpoch, slots) and leaves out what is local to an observer
+// (PFAIL, ping/pong times, link state).
+
+import { fnvString, fnvWords, slotsDigest } from './slot-ranges.js';
+import type { NodeFlag, SlotRange } from './types.js';
+
+export const NODE_ID_LENGTH = 40;
+
+export function isNodeId(id: string): boolean {
+  return id.length === NODE_ID_LENGTH && /^[0-9a-f]+$/.test(id);
+}
+
+/** A 40-hex id from the injected random source (never Math.random). */
+export function randomNodeId(random: () => number): string {
+  let id = '';
+  for (let i = 0; i < NODE_ID_LENGTH; i++) id += Math.floor(random() * 16).toString(16);
+  return id;
+}
+
+export class NodeRecord {
+  ip: string;
+  port: number;
+  busPort: number;
+  hostname = '';
+  primary = true;
+  primaryId = '';
+  shardId: string;
+  zone = '';
+  noFailover = false;
+  configEpoch = 0;
+  replOffset = 0;
+  /** Sorted disjoint ranges; kept in step with the core's slot-owner table. */
+  slots: SlotRange[] = [];
+  /** Observer-local failure state. */
+  pfail = false;
+  fail = false;
+  failTimeMs = 0;
+  handshake = false;
+  handshakeSinceMs = 0;
+  /** When this node was known to the core; bounds a handshake. */
+  createdMs: number;
+  /** Redis's ping_sent: first unanswered probe, 0 when none is outstanding. */
+  pingSentMs = 0;
+  pongRecvMs = 0;
+  /** Last time we sent this node anything meant as a probe (re-probe cadence). */
+  lastProbeMs = 0;
+  indirectSent = false;
+  linkConnected = false;
+  /** The slots digest this node last told us it holds for us (seenReceiverDigest). */
+  knowsMyDigest = -1;
+  /** Cached fingerprint, refreshed by the core after each change. */
+  fingerprint = 0;
+
+  constructor(
+    public id: string,
+    ip: string,
+    port: number,
+    busPort: number,
+    nowMs: number,
+  ) {
+    this.ip = ip;
+    this.port = port;
+    this.busPort = busPort;
+    this.shardId = id;
+    this.createdMs = nowMs;
+  }
+
+  get slotsDigest(): number {
+    return slotsDigest(this.configEpoch, this.slots);
+  }
+
+  /** Flags as CLUSTER NODES prints them (without 'myself', added by the view). */
+  flags(): NodeFlag[] {
+    const f: NodeFlag[] = [this.primary ? 'master' : 'slave'];
+    if (this.pfail) f.push('pfail');
+    if (this.fail) f.push('fail');
+    if (this.handshake) f.push('handshake');
+    if (this.ip === '' && !this.handshake) f.push('noaddr');
+    if (this.noFailover) f.push('nofailover');
+    return f;
+  }
+
+  /** Role and nofailover as a header or gossip entry carries them. */
+  wireFlags(withFailure: boolean): NodeFlag[] {
+    const f: NodeFlag[] = [this.primary ? 'master' : 'slave'];
+    if (withFailure && this.pfail) f.push('pfail');
+    if (withFailure && this.fail) f.push('fail');
+    if (this.noFailover) f.push('nofailover');
+    return f;
+  }
+
+  computeFingerprint(): number {
+    const h = fnvString(`${this.id}|${this.ip}|${this.primary ? 'm' : 's'}|${this.primaryId}|${this.fail ? 'F' : ''}`);
+    return fnvWords([this.port, this.busPort, this.slotsDigest], h);
+  }
+}

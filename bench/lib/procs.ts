@@ -1,7 +1,7 @@
 // Child processes of the bench: servers pinned with taskset, redis-benchmark
 // runs. Every process is registered and killed by its pid (never by name)
 // when it is stopped, when the bench fails, and when the bench is
-// interrupted (SIGINT/SIGTERM handler plus an exit hook), so an aborted run
+// interrupted (SIGINT/SIGTERM/SIGHUP handler plus an exit hook), so an aborted run
 // leaves nothing listening on the bench ports.
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -39,11 +39,11 @@ function killAll(): void {
 }
 
 process.on('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => {
     process.stderr.write(`\nbench: ${sig}, stopping child processes\n`);
     killAll();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
   });
 }
 

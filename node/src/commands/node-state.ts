@@ -19,6 +19,7 @@ import type { Logger } from '../core/log.js';
 import { CommandRegistry } from './registry.js';
 import { Dispatcher } from './dispatch.js';
 import type { CommandSpec } from './spec.js';
+import type { ClusterHost } from './cluster/host.js';
 
 /** Directives the Keyspace reads, applied at start and on CONFIG SET. */
 const KEYSPACE_DIRECTIVES = ['maxmemory-policy', 'maxmemory-samples', 'lfu-log-factor', 'lfu-decay-time', 'active-expire-effort', 'hz'];
@@ -66,6 +67,8 @@ export class NodeState {
   readonly dispatcher: Dispatcher;
   /** Cluster mode (cluster-enabled yes): one database, slot routing. */
   clusterEnabled = false;
+  /** Cluster mode's core and server side (CLUSTER commands, routing); null on a standalone node. */
+  cluster: ClusterHost | null = null;
   /** Chooses and evicts keys when used memory exceeds maxmemory. */
   readonly evictor: Evictor;
   readonly slowlog = new SlowLog();

@@ -13,6 +13,49 @@
 
 import { DenseMap } from './dense-map.js';
 import { type Value, valueBytes, stringBytes } from './values.js';
+import { keySlot } from '../cluster/keyslot.js';
+import { SLOT_COUNT } from '../cluster/types.js';
+
+/**
+ * Cluster mode only: the keys of each hash slot, so CLUSTER COUNTKEYSINSLOT
+ * and GETKEYSINSLOT do not scan the keyspace and a slot's keys can be
+ * migrated later. Redis keeps the same index (slot_to_keys) only when
+ * cluster-enabled, and so do we: a standalone node never computes a slot.
+ */
+export class SlotKeyIndex {
+  private readonly bySlot: (Set<string> | undefined)[] = new Array<Set<string> | undefined>(SLOT_COUNT);
+
+  add(key: string): void {
+    const slot = keySlot(key);
+    let set = this.bySlot[slot];
+    if (set === undefined) this.bySlot[slot] = set = new Set();
+    set.add(key);
+  }
+
+  remove(key: string): void {
+    const slot = keySlot(key);
+    const set = this.bySlot[slot];
+    if (set === undefined) return;
+    set.delete(key);
+    if (set.size === 0) this.bySlot[slot] = undefined;
+  }
+
+  count(slot: number): number {
+    return this.bySlot[slot]?.size ?? 0;
+  }
+
+  /** Up to `max` keys of the slot, in insertion order. */
+  keys(slot: number, max: number): string[] {
+    const out: string[] = [];
+    const set = this.bySlot[slot];
+    if (set === undefined) return out;
+    for (const k of set) {
+      if (out.length >= max) break;
+      out.push(k);
+    }
+    return out;
+  }
+}
 
 /**
  * Fixed per-key overhead in V8 (Node 20, x64, no pointer compression):
@@ -56,6 +99,8 @@ export class Database {
   avgTtlMs = 0;
   /** Where the active expire cycle resumes in `expires` (a DenseMap SCAN cursor). */
   expireCursor = 0;
+  /** Keys by hash slot; null unless cluster mode turned it on (enableSlotIndex). */
+  slotIndex: SlotKeyIndex | null = null;
 
   constructor(
     readonly id: number,
@@ -64,6 +109,16 @@ export class Database {
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** Cluster mode: starts keeping the per-slot key index (indexing the keys already present). */
+  enableSlotIndex(): SlotKeyIndex {
+    if (this.slotIndex === null) {
+      const index = new SlotKeyIndex();
+      for (let i = 0; i < this.map.size; i++) index.add(this.map.keys[i]!);
+      this.slotIndex = index;
+    }
+    return this.slotIndex;
   }
 
   get expiresCount(): number {
@@ -156,6 +211,7 @@ export class Database {
     const n = this.map.size;
     this.grow(n + 1);
     this.map.set(key, value);
+    if (this.slotIndex !== null) this.slotIndex.add(key);
     this.meta[n] = meta;
     this.sizes[n] = 0;
     this.account(n, key, value);
@@ -211,6 +267,7 @@ export class Database {
   delete(key: string): boolean {
     const i = this.map.delete(key);
     if (i < 0) return false;
+    if (this.slotIndex !== null) this.slotIndex.remove(key);
     const last = this.map.size;
     const freed = this.sizes[i]!;
     if (i !== last) {
@@ -283,6 +340,7 @@ export class Database {
     this.sizes = new Float64Array(INITIAL_SLOTS);
     this.avgTtlMs = 0;
     this.expireCursor = 0;
+    if (this.slotIndex !== null) this.slotIndex = new SlotKeyIndex();
     this.hooks.bytesChanged(-freed);
     this.hooks.flushed(this);
     return n;
@@ -300,6 +358,7 @@ export class Database {
     [this.sizes, other.sizes] = [other.sizes, this.sizes];
     [this.avgTtlMs, other.avgTtlMs] = [other.avgTtlMs, this.avgTtlMs];
     [this.expireCursor, other.expireCursor] = [other.expireCursor, this.expireCursor];
+    [this.slotIndex, other.slotIndex] = [other.slotIndex, this.slotIndex];
     this.hooks.flushed(this);
     this.hooks.flushed(other);
   }

@@ -1,0 +1,153 @@
+// Where a command runs in a cluster: Redis's getNodeByQuery as one pure
+// function over the view. Its result is a closed set of outcomes that the
+// dispatcher gate turns into a reply; nothing here reads the socket, the
+// keyspace or the clock (whether a key exists is asked through a callback,
+// and only for slots being migrated or imported).
+//
+// The rules, in Redis's order:
+// 1. All keys of all commands (one command, or the queue of a MULTI) must
+//    hash to one slot, else CROSSSLOT. No keys: run here.
+// 2. The slot has no owner: CLUSTERDOWN Hash slot not served.
+// 3. The cluster is down: refuse (reads may be allowed by
+//    cluster-allow-reads-when-down; shard pub/sub by
+//    cluster-allow-pubsubshard-when-down).
+// 4. Migrating away and some key is missing here: ASK the target, or
+//    TRYAGAIN when some keys are here and some are not (a multi-key command
+//    cannot be split across nodes).
+// 5. Importing and the client said ASKING (or the command is flagged
+//    `asking`): run here, unless a multi-key command misses keys (TRYAGAIN).
+// 6. A READONLY client (or shard pub/sub) reading on a replica of the owner:
+//    run here.
+// 7. Otherwise the owner: here, or MOVED.
+
+import type { ClusterView, NodeView } from './types.js';
+import { keySlot } from './keyslot.js';
+
+export type Route =
+  | { readonly kind: 'local' }
+  | { readonly kind: 'moved'; readonly slot: number; readonly node: NodeView }
+  | { readonly kind: 'ask'; readonly slot: number; readonly node: NodeView }
+  | { readonly kind: 'tryagain' }
+  | { readonly kind: 'crossslot' }
+  | { readonly kind: 'clusterdown-unbound'; readonly slot: number }
+  | { readonly kind: 'clusterdown-down' }
+  /** The cluster is down and only reads are served (cluster-allow-reads-when-down). */
+  | { readonly kind: 'clusterdown-readonly' };
+
+/** One command as routing sees it. */
+export interface RoutedCommand {
+  /** Key arguments (from the command table's key positions). */
+  readonly keys: readonly string[];
+  readonly write: boolean;
+  /** SPUBLISH / SSUBSCRIBE / SUNSUBSCRIBE: the keys are shard channels. */
+  readonly shardPubSub: boolean;
+  /** The command carries the `asking` flag (RESTORE-ASKING). */
+  readonly asking: boolean;
+}
+
+export interface RouteQuery {
+  /** One command, or a MULTI queue checked as a whole. */
+  readonly commands: readonly RoutedCommand[];
+  readonly clientAsking: boolean;
+  readonly clientReadOnly: boolean;
+  /** Whether a key exists in this node's keyspace (asked only for open slots). */
+  readonly keyExists: (key: string) => boolean;
+  readonly allowReadsWhenDown: boolean;
+  readonly allowPubSubShardWhenDown: boolean;
+}
+
+const LOCAL: Route = { kind: 'local' };
+
+export function route(view: ClusterView, q: RouteQuery): Route {
+  let firstKey: string | null = null;
+  let slot = -1;
+  let owner: NodeView | null = null;
+  let migrating = false;
+  let importing = false;
+  let multipleKeys = false;
+  let missingKeys = 0;
+  let existingKeys = 0;
+  let write = false;
+  let shardPubSub = false;
+  let askingCommand = false;
+  for (const cmd of q.commands) {
+    if (cmd.write) write = true;
+    if (cmd.shardPubSub) shardPubSub = true;
+    if (cmd.asking) askingCommand = true;
+    for (const key of cmd.keys) {
+      const keyslot = keySlot(key);
+      if (firstKey === null) {
+        firstKey = key;
+        slot = keyslot;
+        owner = view.slotOwners[slot] ?? null;
+        if (owner === null) return { kind: 'clusterdown-unbound', slot };
+        if (owner.id === view.myId && view.migrating.has(slot)) migrating = true;
+        else if (view.importing.has(slot)) importing = true;
+      } else if (key !== firstKey) {
+        if (keyslot !== slot) return { kind: 'crossslot' };
+        multipleKeys = true;
+      }
+      if (migrating || importing) {
+        // Shard channels are not keys of the keyspace: they never count as missing.
+        if (!cmd.shardPubSub && !q.keyExists(key)) missingKeys++;
+        else existingKeys++;
+      }
+    }
+  }
+  if (owner === null) return LOCAL;
+
+  if (view.state !== 'ok') {
+    if (shardPubSub) {
+      if (!q.allowPubSubShardWhenDown) return { kind: 'clusterdown-down' };
+    } else if (!q.allowReadsWhenDown) return { kind: 'clusterdown-down' };
+    else if (write) return { kind: 'clusterdown-readonly' };
+  }
+
+  if (migrating && missingKeys > 0) {
+    if (existingKeys > 0) return { kind: 'tryagain' };
+    const target = view.nodes.get(view.migrating.get(slot)!);
+    // A target we no longer know cannot take the keys: serve what we have.
+    if (target) return { kind: 'ask', slot, node: target };
+  }
+
+  if (importing && (q.clientAsking || askingCommand)) {
+    if (multipleKeys && missingKeys > 0) return { kind: 'tryagain' };
+    return LOCAL;
+  }
+
+  const me = view.nodes.get(view.myId);
+  if ((q.clientReadOnly || shardPubSub) && !write && me !== undefined && me.flags.includes('slave') && me.primaryId === owner.id) return LOCAL;
+
+  return owner.id === view.myId ? LOCAL : { kind: 'moved', slot, node: owner };
+}
+
+export type EndpointType = 'ip' | 'hostname' | 'unknown-endpoint';
+
+/** The host a redirect or CLUSTER SLOTS names (cluster-preferred-endpoint-type); '?' when unknown. */
+export function preferredEndpoint(node: NodeView, type: EndpointType): string {
+  if (type === 'ip') return node.ip;
+  if (type === 'hostname' && node.hostname !== '') return node.hostname;
+  return '?';
+}
+
+/** The error reply for a refusal, in Redis's words; null for 'local'. */
+export function routeError(r: Route, endpointType: EndpointType): string | null {
+  switch (r.kind) {
+    case 'local':
+      return null;
+    case 'moved':
+      return `MOVED ${r.slot} ${preferredEndpoint(r.node, endpointType)}:${r.node.port}`;
+    case 'ask':
+      return `ASK ${r.slot} ${preferredEndpoint(r.node, endpointType)}:${r.node.port}`;
+    case 'tryagain':
+      return 'TRYAGAIN Multiple keys request during rehashing of slot';
+    case 'crossslot':
+      return "CROSSSLOT Keys in request don't hash to the same slot";
+    case 'clusterdown-unbound':
+      return 'CLUSTERDOWN Hash slot not served';
+    case 'clusterdown-down':
+      return 'CLUSTERDOWN The cluster is down';
+    case 'clusterdown-readonly':
+      return 'CLUSTERDOWN The cluster is down and only accepts read commands';
+  }
+}

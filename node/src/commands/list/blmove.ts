@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../spec.js';
-import { parseEnd, parseTimeout } from './common.js';
+import { parseBlockingTimeout } from './timeout.js';
+import { parseEnd } from './common.js';
 import { blmoveGeneric } from './block.js';
 
 export const blmove = {
@@ -14,7 +15,7 @@ export const blmove = {
   run(s, args) {
     const fromLeft = parseEnd(args[3]!);
     const toLeft = parseEnd(args[4]!);
-    const deadlineMs = parseTimeout(args[5]!, s.nowMs);
+    const deadlineMs = parseBlockingTimeout(args[5]!, s.nowMs);
     blmoveGeneric(s, args[1]!, args[2]!, fromLeft, toLeft, deadlineMs);
   },
 } as const satisfies CommandSpec;

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../spec.js';
-import { findNumkeys, parseMpop, parseTimeout } from './common.js';
+import { parseBlockingTimeout } from './timeout.js';
+import { findNumkeys, parseMpop } from './common.js';
 import { blockingPop } from './block.js';
 
 export const blmpop = {
@@ -14,7 +15,7 @@ export const blmpop = {
   run(s, args) {
     // Redis checks numkeys, LEFT|RIGHT and COUNT before the timeout.
     const { keys, left, count } = parseMpop(args, 2);
-    const deadlineMs = parseTimeout(args[1]!, s.nowMs);
+    const deadlineMs = parseBlockingTimeout(args[1]!, s.nowMs);
     blockingPop(s, keys, left, count === -1 ? 1 : count, deadlineMs);
   },
 } as const satisfies CommandSpec;

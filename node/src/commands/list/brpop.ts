@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../spec.js';
-import { parseTimeout } from './common.js';
+import { parseBlockingTimeout } from './timeout.js';
 import { blockingPop } from './block.js';
 
 export const brpop = {
@@ -12,7 +12,7 @@ export const brpop = {
   since: '2.0.0',
   complexity: 'O(N) where N is the number of provided keys.',
   run(s, args) {
-    const deadlineMs = parseTimeout(args[args.length - 1]!, s.nowMs);
+    const deadlineMs = parseBlockingTimeout(args[args.length - 1]!, s.nowMs);
     blockingPop(s, args.slice(1, -1), false, -1, deadlineMs);
   },
 } as const satisfies CommandSpec;

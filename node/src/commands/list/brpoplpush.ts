@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../spec.js';
-import { parseTimeout } from './common.js';
+import { parseBlockingTimeout } from './timeout.js';
 import { blmoveGeneric } from './block.js';
 
 export const brpoplpush = {
@@ -12,7 +12,7 @@ export const brpoplpush = {
   since: '2.2.0',
   complexity: 'O(1)',
   run(s, args) {
-    const deadlineMs = parseTimeout(args[3]!, s.nowMs);
+    const deadlineMs = parseBlockingTimeout(args[3]!, s.nowMs);
     blmoveGeneric(s, args[1]!, args[2]!, false, true, deadlineMs);
   },
 } as const satisfies CommandSpec;

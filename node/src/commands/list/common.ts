@@ -8,7 +8,7 @@ import { Err, ReplyError, wrongArity } from '../../core/errors.js';
 import type { Database } from '../../keyspace/database.js';
 import { ListValue } from '../../keyspace/types/list.js';
 import type { ReplyWriter } from '../../resp/writer.js';
-import { is, parseDouble, parseInteger } from '../args.js';
+import { is, parseInteger } from '../args.js';
 import type { Session } from '../session.js';
 
 /** lookupKeyRead + checkType: undefined if missing; throws WRONGTYPE. */
@@ -56,23 +56,6 @@ export function parsePositive(arg: string, message: string = Err.notPositive): n
   const n = parseInteger(arg);
   if (n === null || n < 0) throw new ReplyError(message);
   return n;
-}
-
-/**
- * A blocking timeout in float seconds, as Redis's getTimeoutFromObjectOrReply
- * reads it: the milliseconds are truncated toward zero, so anything under
- * 1 ms (even slightly negative) means "forever"; a value whose milliseconds
- * overflow a 64-bit integer converts to LLONG_MIN on x86 and is "negative".
- * Returns the absolute deadline, Infinity for no timeout.
- */
-export function parseTimeout(arg: string, nowMs: number): number {
-  const secs = arg.length > 5 * 1024 ? null : parseDouble(arg);
-  if (secs === null) throw new ReplyError(Err.timeoutNotFloat);
-  const ms = secs * 1000;
-  if (!(ms > -9223372036854775808 && ms < 9223372036854775808)) throw new ReplyError(Err.timeoutNegative);
-  const tval = Math.trunc(ms);
-  if (tval < 0) throw new ReplyError(Err.timeoutNegative);
-  return tval === 0 ? Infinity : nowMs + tval;
 }
 
 /** Whether this command may block (Redis's CLIENT_DENY_BLOCKING under MULTI/EXEC). */

@@ -9,6 +9,7 @@ import type { CommandRegistry, CompiledCommand } from './registry.js';
 import type { Session } from './session.js';
 import type { NodeState } from './node-state.js';
 import { hasFlag } from './spec.js';
+import { discardTransaction } from './transactions/state.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -86,6 +87,13 @@ export class Dispatcher {
 
   /** Writes an error reply for s and counts it. */
   reject(s: Session, message: string, cmd: CompiledCommand | null): void {
+    if (s.inMulti && cmd !== null && cmd.fullName === 'exec') {
+      // A refused EXEC ends the transaction, naming why (Redis's execCommandAbort).
+      cmd.stat.rejectedCalls++;
+      discardTransaction(s);
+      s.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
+      return;
+    }
     if (cmd && cmd.spec.name === 'exec' && !cmd.parent) {
       // Redis's rejectCommand on EXEC aborts the transaction (execCommandAbort),
       // even outside MULTI, and words the reason without its ERR prefix.

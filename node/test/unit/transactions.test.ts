@@ -158,3 +158,20 @@ describe('transactions', () => {
     assert.equal(c.run('GET', 'x'), 'in2');
   });
 });
+
+describe('transactions: refused EXEC', () => {
+  it('an EXEC the dispatcher refuses aborts and ends the transaction', () => {
+    const h = new Harness();
+    const c = h.client();
+    c.run('MULTI');
+    c.run('SET', 'a', '1');
+    const r = c.run('EXEC', 'x');
+    assert.ok(r instanceof RespError);
+    assert.equal(r.message, "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command");
+    assert.equal(c.session.inMulti, false);
+    const again = c.run('EXEC');
+    assert.ok(again instanceof RespError);
+    assert.equal(again.message, 'ERR EXEC without MULTI');
+    assert.equal(c.run('GET', 'a'), null);
+  });
+});

@@ -100,7 +100,10 @@ export class NodeState {
         this.watches.touched(db, key);
         this.blocking.keyModified(db, key);
       },
-      dbFlushed: (db) => this.watches.flushed(db),
+      dbFlushed: (db) => {
+        this.watches.flushed(db);
+        this.blocking.databaseChanged(db);
+      },
     };
     this.keyspace = new Keyspace({ databases: this.config.getNumber('databases'), random: opts.random, events });
     this.evictor = new Evictor(this.keyspace, {

@@ -132,6 +132,19 @@ export class BlockingRegistry {
   }
 
   /**
+   * Every key of database `db` may have changed at once (SWAPDB, FLUSHDB):
+   * each key someone waits on there is offered again, as Redis's
+   * scanDatabaseForReadyKeys does after SWAPDB. Costs O(keys waited on).
+   */
+  databaseChanged(db: number): void {
+    if (this.waiters.size === 0) return;
+    const prefix = `${db}\0`;
+    for (const id of this.waiters.keys()) {
+      if (id.startsWith(prefix) && !this.ready.has(id)) this.ready.set(id, { db, key: id.slice(prefix.length) });
+    }
+  }
+
+  /**
    * Serves whatever became ready during the last command (Redis's
    * handleClientsBlockedOnKeys): each ready key, in the order it was first
    * written, is offered to its waiters in arrival order. Serving can write

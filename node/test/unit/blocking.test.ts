@@ -317,6 +317,21 @@ describe('blocking list commands', () => {
     assert.equal(h.node.blocking.blockedCount, 0);
   });
 
+  it('SWAPDB serves clients whose key now holds a list', () => {
+    const { h, cs } = setup(2);
+    const [a, p] = cs as [TestClient, TestClient];
+    a.run('BLPOP', 'k', 0);
+    p.run('SELECT', 1);
+    p.run('RPUSH', 'k', 'from1');
+    assert.deepEqual(a.pending(), []);
+    p.run('FLUSHDB');
+    p.run('RPUSH', 'k', 'again');
+    assert.deepEqual(a.pending(), []);
+    assert.equal(p.run('SWAPDB', 0, 1), 'OK');
+    assert.deepEqual(a.pending(), [['k', 'again']]);
+    assert.equal(h.node.blocking.blockedCount, 0);
+  });
+
   it('waits once on a key given twice', () => {
     const { h, cs } = setup(2);
     const [a, p] = cs as [TestClient, TestClient];

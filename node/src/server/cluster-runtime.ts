@@ -1,0 +1,206 @@
+// Wires the pure cluster core to the real world: the gRPC bus, the 100 ms
+// tick and the wall clock. The core decides everything; this class only feeds
+// it events (received messages, ticks, link changes, admin calls) and, after
+// each one, drains it: `out` goes to the bus, effects go to the callbacks the
+// server passed in (save nodes.conf, swap the routing view, deliver PUBLISH,
+// log an event). Run to completion: every event is applied and drained
+// before the next one, on the event loop, so no locking is needed.
+
+import type { ClusterCoreApi } from '../cluster/api.js';
+import type { BusMessage, BusTarget, ClusterView } from '../cluster/types.js';
+import type { Logger } from '../core/log.js';
+import { GrpcBus, type BusStats, type GrpcBusOptions, type LinkInfo } from '../bus/grpc-bus.js';
+import { clusterInfoStatsLines } from '../bus/stats.js';
+import { setRepeating, wallClockMs } from '../runtime/clock.js';
+
+export interface ClusterRuntimeCallbacks {
+  /** Persist nodes.conf (core.persisted()); called at most once per drained event. */
+  onSaveConfig(): void;
+  /** The core's view changed: swap the routing reference. At most once per drained event. */
+  onViewChanged(view: ClusterView): void;
+  /** A PUBLISH from the bus, to deliver to local subscribers. */
+  onPublish(channel: string, message: string, sharded: boolean): void;
+  /** Every core event, for tests and INFO-style counters; it is also logged. */
+  onEvent?(name: string, fields: Readonly<Record<string, string | number>>): void;
+}
+
+/** Bus tuning passed through to GrpcBus (tests shorten backoffs and bounds). */
+export type ClusterBusTuning = Partial<
+  Pick<GrpcBusOptions, 'maxQueuedMessages' | 'maxQueuedBytes' | 'maxFrameBytes' | 'reconnectMinMs' | 'reconnectMaxMs' | 'handshakeTimeoutMs' | 'idlePeerMs' | 'keepaliveMs'>
+>;
+
+export interface ClusterRuntimeOptions {
+  /** Redis `bind` value the bus listens on (client port's bind). */
+  readonly bindHost: string;
+  /** cluster-port, or client port + 10000. 0 picks a free port (tests). */
+  readonly busPort: number;
+  readonly logger: Logger;
+  readonly callbacks: ClusterRuntimeCallbacks;
+  /** How often core.tick runs; Redis's clusterCron runs every 100 ms. */
+  readonly tickIntervalMs?: number;
+  readonly clock?: () => number;
+  readonly bus?: ClusterBusTuning;
+}
+
+export class ClusterRuntime {
+  private readonly bus: GrpcBus;
+  private readonly clock: () => number;
+  private readonly log: Logger;
+  private readonly callbacks: ClusterRuntimeCallbacks;
+  private readonly tickIntervalMs: number;
+  private ticker: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    readonly core: ClusterCoreApi,
+    private readonly options: ClusterRuntimeOptions,
+  ) {
+    this.clock = options.clock ?? wallClockMs;
+    this.log = options.logger;
+    this.callbacks = options.callbacks;
+    this.tickIntervalMs = options.tickIntervalMs ?? 100;
+    this.bus = new GrpcBus({
+      ...options.bus,
+      bindHost: options.bindHost,
+      busPort: options.busPort,
+      logger: options.logger,
+      clock: this.clock,
+      identity: () => this.identity(),
+      onMessage: (msg) => this.receive(msg),
+      onLinkChanged: (target, connected) => this.linkChanged(target, connected),
+    });
+  }
+
+  get view(): ClusterView {
+    return this.core.view;
+  }
+
+  /** The bound bus port (differs from options.busPort when that was 0). */
+  get busPort(): number {
+    return this.bus.port;
+  }
+
+  /** Binds the bus and starts ticking. Rejects when the bus port cannot be bound. */
+  async start(): Promise<void> {
+    await this.bus.start();
+    if (this.stopped) return;
+    this.ticker = setRepeating(() => this.tick(), this.tickIntervalMs);
+    // Messages the core produced before the bus existed (e.g. a restart with nodes.conf).
+    this.drain();
+  }
+
+  /**
+   * Runs an admin operation (CLUSTER MEET, ADDSLOTS, FAILOVER...) against the
+   * core with the current time, then sends what it produced.
+   */
+  run<T>(op: (core: ClusterCoreApi, nowMs: number) => T): T {
+    const result = op(this.core, this.clock());
+    this.drain();
+    return result;
+  }
+
+  /** PUBLISH / SPUBLISH propagation to the cluster. */
+  publish(channel: string, message: string, sharded: boolean): void {
+    this.run((core) => core.publish(channel, message, sharded));
+  }
+
+  /** Bus counters and per-second rates (INFO, CLUSTER INFO). */
+  stats(): BusStats {
+    return this.bus.stats();
+  }
+
+  /** The cluster_stats_messages_* lines of CLUSTER INFO. */
+  clusterInfoStatsLines(): string[] {
+    return clusterInfoStatsLines(this.bus.stats().counters);
+  }
+
+  /** CLUSTER LINKS. */
+  links(): LinkInfo[] {
+    return this.bus.links();
+  }
+
+  /** Drops the link and queue to a peer (after FORGET or RESET). */
+  disconnect(ip: string, busPort: number): void {
+    this.bus.disconnect(ip, busPort);
+  }
+
+  /** Stops ticking and closes the bus (server, streams, timers). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    await this.bus.close();
+  }
+
+  // -------------------------------------------------------------------------
+
+  private identity(): { id: string; ip: string; port: number; busPort: number } {
+    const view = this.core.view;
+    const me = view.nodes.get(view.myId);
+    return {
+      id: view.myId,
+      ip: me?.ip ?? '',
+      port: me?.port ?? 0,
+      busPort: me?.busPort || this.bus.port,
+    };
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    const now = this.clock();
+    this.bus.sample(now);
+    this.core.tick(now);
+    this.drain();
+  }
+
+  private receive(msg: BusMessage): void {
+    if (this.stopped) return;
+    try {
+      this.core.receive(msg, this.clock());
+    } catch (err) {
+      // A message from the network must not be able to take the node down;
+      // a core that throws on one is a bug worth a loud line, not a crash.
+      this.log.error('Cluster core failed on a bus message', {
+        kind: msg.kind,
+        from: msg.header.id,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+    }
+    this.drain();
+  }
+
+  private linkChanged(target: BusTarget, connected: boolean): void {
+    if (this.stopped) return;
+    this.core.linkChanged(target, connected, this.clock());
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.stopped) return;
+    const { out, effects } = this.core.drain();
+    for (const o of out) this.bus.send(o.to, o.msg);
+    let save = false;
+    let viewChanged = false;
+    for (const e of effects) {
+      switch (e.kind) {
+        case 'save-config':
+          save = true;
+          break;
+        case 'view-changed':
+          viewChanged = true;
+          break;
+        case 'deliver-publish':
+          this.callbacks.onPublish(e.channel, e.message, e.sharded);
+          break;
+        case 'event':
+          this.log.info(e.name, e.fields);
+          this.callbacks.onEvent?.(e.name, e.fields);
+          break;
+      }
+    }
+    // Coalesced: one fsync and one view swap per event, however many changes it made.
+    if (viewChanged) this.callbacks.onViewChanged(this.core.view);
+    if (save) this.callbacks.onSaveConfig();
+  }
+}

@@ -13,6 +13,7 @@ import { commands as set } from './set/index.js';
 import { commands as sortedset } from './sortedset/index.js';
 import { commands as pubsub } from './pubsub/index.js';
 import { commands as transactions } from './transactions/index.js';
+import { commands as cluster } from './cluster/index.js';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -26,4 +27,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...sortedset,
   ...pubsub,
   ...transactions,
+  ...cluster,
 ];

@@ -7,5 +7,8 @@ import { hello } from './hello.js';
 import { auth } from './auth.js';
 import { reset } from './reset.js';
 import { client } from './client.js';
+import { asking } from './asking.js';
+import { readonly } from './readonly.js';
+import { readwrite } from './readwrite.js';
 
-export const commands: CommandSpec[] = [ping, echo, select, quit, hello, auth, reset, client];
+export const commands: CommandSpec[] = [ping, echo, select, quit, hello, auth, reset, client, asking, readonly, readwrite];

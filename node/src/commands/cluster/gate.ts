@@ -1,0 +1,76 @@
+// The dispatcher gate of cluster mode: turns a command (or, for EXEC, the
+// queued transaction) into the routing query, asks the pure route() and
+// writes its refusal in Redis's words. Installed only when cluster-enabled.
+//
+// MULTI: each command is checked when it is queued, together with the
+// commands already queued, so a transaction that spans slots is refused at
+// the command that breaks it (the transaction is then flagged and EXEC
+// answers EXECABORT). redis-server 7.0 answers QUEUED there and refuses the
+// EXEC itself with a bare CROSSSLOT; the dispatcher words any EXEC refusal as
+// EXECABORT, so we refuse early rather than give a different EXEC reply.
+// EXEC re-checks the queue in case the view changed since.
+
+import type { CommandGate } from '../dispatch.js';
+import type { CompiledCommand } from '../registry.js';
+import type { Session } from '../session.js';
+import { keyIndices } from '../spec.js';
+import { route, routeError, type RoutedCommand } from '../../cluster/routing.js';
+import { endpointType } from './common.js';
+
+/** Commands that run at once inside MULTI (not queued); mirrors the dispatcher's list. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+const SHARD_PUBSUB = new Set(['spublish', 'ssubscribe', 'sunsubscribe']);
+
+function routed(cmd: CompiledCommand, args: readonly string[]): RoutedCommand | null {
+  const idx = keyIndices(cmd.spec, args);
+  if (idx.length === 0) return null;
+  const root = cmd.parent ? cmd.parent.spec.name : cmd.spec.name;
+  return {
+    keys: idx.map((i) => args[i]!),
+    write: cmd.write,
+    shardPubSub: SHARD_PUBSUB.has(root),
+    asking: cmd.spec.flags.includes('asking'),
+  };
+}
+
+export function clusterGate(): CommandGate {
+  return (s: Session, cmd: CompiledCommand, args: string[]): string | null => {
+    const host = s.node.cluster;
+    if (host === null) return null;
+    const root = cmd.parent ? cmd.parent.spec.name : cmd.spec.name;
+    const clientAsking = s.asking;
+    // ASKING covers one command, or a whole transaction up to its EXEC (Redis's resetClient).
+    if (root !== 'asking' && (!s.inMulti || root === 'exec' || root === 'discard')) s.asking = false;
+
+    const commands: RoutedCommand[] = [];
+    if (root === 'exec') {
+      if (!s.inMulti) return null;
+      for (const q of s.multiQueue) {
+        const r = routed(q.cmd, q.args);
+        if (r) commands.push(r);
+      }
+    } else {
+      const r = routed(cmd, args);
+      if (r === null) return null;
+      if (s.inMulti && !MULTI_IMMEDIATE.has(root)) {
+        for (const q of s.multiQueue) {
+          const qr = routed(q.cmd, q.args);
+          if (qr) commands.push(qr);
+        }
+      }
+      commands.push(r);
+    }
+    if (commands.length === 0) return null;
+    const cfg = s.node.config;
+    const db = s.node.keyspace.db(0);
+    const result = route(host.core.view, {
+      commands,
+      clientAsking,
+      clientReadOnly: s.readOnly,
+      keyExists: (key) => db.exists(key, s.nowMs),
+      allowReadsWhenDown: cfg.getBool('cluster-allow-reads-when-down'),
+      allowPubSubShardWhenDown: cfg.getBool('cluster-allow-pubsubshard-when-down'),
+    });
+    return routeError(result, endpointType(s));
+  };
+}

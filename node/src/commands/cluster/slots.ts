@@ -1,0 +1,48 @@
+// CLUSTER SLOTS: contiguous slot ranges in slot order, each with its primary
+// then its healthy replicas as [endpoint, port, id, metadata], as Redis 7.0.
+import type { Session } from '../session.js';
+import type { NodeView } from '../../cluster/types.js';
+import { SLOT_COUNT } from '../../cluster/types.js';
+import { preferredEndpoint } from '../../cluster/routing.js';
+import { clusterOf, endpointType, isFailed, replicasOf, sub } from './common.js';
+
+function nodeEntry(s: Session, n: NodeView): void {
+  const type = endpointType(s);
+  s.out.array(4);
+  s.out.bulk(preferredEndpoint(n, type));
+  s.out.int(n.port);
+  s.out.bulk(n.id);
+  // The metadata names the endpoints the first field did not.
+  const meta: [string, string][] = [];
+  if (type !== 'ip' && n.ip !== '') meta.push(['ip', n.ip]);
+  if (type !== 'hostname' && n.hostname !== '') meta.push(['hostname', n.hostname]);
+  s.out.map(meta.length);
+  for (const [k, v] of meta) {
+    s.out.bulk(k);
+    s.out.bulk(v);
+  }
+}
+
+export const slots = sub('slots', 2, ['stale'], 'Get array of Cluster slot to node mappings', '3.0.0', (s) => {
+  const view = clusterOf(s).core.view;
+  const ranges: [number, number, NodeView][] = [];
+  let start = -1;
+  let owner: NodeView | null = null;
+  for (let i = 0; i <= SLOT_COUNT; i++) {
+    const n = i < SLOT_COUNT ? (view.slotOwners[i] ?? null) : null;
+    if (n !== owner) {
+      if (owner !== null) ranges.push([start, i - 1, owner]);
+      owner = n;
+      start = i;
+    }
+  }
+  s.out.array(ranges.length);
+  for (const [a, b, n] of ranges) {
+    const replicas = replicasOf(view, n.id).filter((r) => !isFailed(r) && !r.flags.includes('noaddr'));
+    s.out.array(3 + replicas.length);
+    s.out.int(a);
+    s.out.int(b);
+    nodeEntry(s, n);
+    for (const r of replicas) nodeEntry(s, r);
+  }
+}, { tips: ['nondeterministic_output'] });

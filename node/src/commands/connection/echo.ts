@@ -3,7 +3,7 @@ import { NO_KEYS, type CommandSpec } from '../spec.js';
 export const echo = {
   name: 'echo',
   arity: 2,
-  flags: ['fast'],
+  flags: ['loading', 'stale', 'fast'],
   group: 'connection',
   keys: NO_KEYS,
   summary: 'Echo the given string',

@@ -8,6 +8,7 @@ export const ping = {
   flags: ['fast'],
   group: 'connection',
   keys: NO_KEYS,
+  tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   summary: 'Ping the server',
   since: '1.0.0',
   run(s, args) {

@@ -13,6 +13,7 @@ import { ALL_COMMANDS } from '../commands/all.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { protectedModeRefusal } from '../config/protected-mode.js';
 import { randomHexId, realRandom, wallClockMs } from '../runtime/clock.js';
+import { ClusterSetup } from './cluster-setup.js';
 
 export interface ServerOptions {
   config: Config;
@@ -36,6 +37,8 @@ export class TesseraServer implements ConnectionHost, NodeHost {
   readonly executable = process.argv[1] ?? '';
   readonly configFile: string;
   tcpPort = 0;
+  /** Cluster mode (cluster-enabled yes): the core, its bus runtime and nodes.conf. */
+  cluster: ClusterSetup | null = null;
 
   constructor(private readonly opts: ServerOptions) {
     this.configFile = opts.configFile;
@@ -59,6 +62,8 @@ export class TesseraServer implements ConnectionHost, NodeHost {
   async listen(): Promise<void> {
     const cfg = this.node.config;
     const port = cfg.getNumber('port');
+    // nodes.conf is read before the port opens: a damaged file stops the node (listen rejects).
+    if (cfg.getBool('cluster-enabled') && !this.cluster) this.cluster = new ClusterSetup({ node: this.node, logger: this.logger, tcpPort: port });
     const binds = (cfg.get('bind') ?? '').split(/\s+/).filter((b) => b.length > 0);
     const addresses = binds.length ? binds : ['*'];
     for (const raw of addresses) {
@@ -76,6 +81,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     const first = this.listeners[0]?.address();
     this.tcpPort = typeof first === 'object' && first ? first.port : port;
     this.startCron();
+    if (this.cluster) await this.cluster.start();
   }
 
   private listenOne(host: string, port: number): Promise<net.Server> {
@@ -196,6 +202,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     if (this.blockTimer) clearTimeout(this.blockTimer);
     for (const l of this.listeners) l.close();
     for (const c of [...this.connections]) c.socket.destroy();
+    if (this.cluster) await this.cluster.stop().catch((e: unknown) => this.logger.warn(`cluster stop: ${(e as Error).message}`));
     this.logger.info('Tessera is now ready to exit, bye bye...');
     this.opts.onExit?.(code);
   }

@@ -29,6 +29,6 @@ export interface ClusterHost {
   links(): readonly ClusterLinkInfo[];
   /** A new node id and shard id for CLUSTER RESET HARD, keeping the addresses. */
   newIdentity(): MyselfIdentity;
-  /** cluster_stats_messages_* counters for CLUSTER INFO, in Redis's order. */
-  messageStats(): readonly (readonly [string, number])[];
+  /** The cluster_stats_messages_* lines of CLUSTER INFO, in Redis's order. */
+  messageStatsLines(): readonly string[];
 }

@@ -29,7 +29,7 @@ export const info = sub('info', 2, ['stale'], 'Provides info about Redis Cluster
     `cluster_current_epoch:${view.currentEpoch}`,
     `cluster_my_epoch:${primary?.configEpoch ?? 0}`,
   ];
-  for (const [name, value] of host.messageStats()) lines.push(`${name}:${value}`);
+  lines.push(...host.messageStatsLines());
   lines.push('total_cluster_links_buffer_limit_exceeded:0');
   s.out.verbatim(lines.join('\r\n') + '\r\n');
 }, { tips: ['nondeterministic_output'] });

@@ -327,16 +327,20 @@ function dBytes(o: Decoded, key: string): Uint8Array {
   return v instanceof Uint8Array ? v : EMPTY;
 }
 
+/** protobufjs hands out Buffers on Node; wrap only when it did not. */
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
 function dLatin1(o: Decoded, key: string): string {
-  const b = dBytes(o, key);
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  return asBuffer(dBytes(o, key)).toString('latin1');
 }
 
 function dId(o: Decoded, key: string, field: string, allowEmpty: boolean): string {
   const b = dBytes(o, key);
   if (b.length === 0 && allowEmpty) return '';
   if (b.length !== 20) throw new BusCodecError('invalid', `${field}: expected a 20-byte id, got ${b.length} bytes`);
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+  return asBuffer(b).toString('hex');
 }
 
 function dSub(o: Decoded, key: string): Decoded | null {

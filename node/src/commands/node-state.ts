@@ -12,6 +12,7 @@ import { WatchRegistry } from '../services/watch.js';
 import { PubSubHub } from '../services/pubsub.js';
 import { BlockingRegistry } from '../services/blocking.js';
 import { SlowLog } from '../services/slowlog.js';
+import { MonitorHub } from '../services/monitor.js';
 import { RateMeter, realProcessFacts, type ProcessFacts } from '../services/info.js';
 import type { ReplyWriter } from '../resp/writer.js';
 import type { Session } from './session.js';
@@ -50,6 +51,23 @@ export interface NodeStateOptions {
   commands: readonly CommandSpec[];
 }
 
+/** AUTH and HELLO ... AUTH passwords never reach a MONITOR (Redis's redactClientCommandArgument). */
+function redactForMonitor(fullName: string, args: string[]): string[] {
+  if (fullName === 'auth') return args.map((a, i) => (i === 0 ? a : '(redacted)'));
+  if (fullName === 'hello') {
+    const out = [...args];
+    for (let i = 2; i < out.length; i++) {
+      if (out[i]!.toLowerCase() === 'auth' && i + 2 < out.length) {
+        out[i + 1] = '(redacted)';
+        out[i + 2] = '(redacted)';
+        i += 2;
+      }
+    }
+    return out;
+  }
+  return args;
+}
+
 export class NodeState {
   readonly keyspace: Keyspace;
   readonly config: Config;
@@ -72,6 +90,8 @@ export class NodeState {
   /** Chooses and evicts keys when used memory exceeds maxmemory. */
   readonly evictor: Evictor;
   readonly slowlog = new SlowLog();
+  /** Sessions in MONITOR mode. */
+  readonly monitors = new MonitorHub();
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the cron's expiry sampling off (tests of lazy expiry). */
   activeExpireEnabled = true;
   /** Snapshots for INFO's instantaneous_* rates. */
@@ -174,6 +194,10 @@ export class NodeState {
     const previous = this.dispatcher.afterCall;
     this.dispatcher.afterCall = (s, cmd, args, micros) => {
       if (previous) previous(s, cmd, args, micros);
+      // Admin commands are not shown (they may carry secrets), as in Redis.
+      if (!this.monitors.isEmpty && !cmd.admin && !cmd.spec.flags.includes('skip_monitor') && !cmd.parent?.spec.flags.includes('skip_monitor')) {
+        this.monitors.feed(s, redactForMonitor(cmd.fullName, args), this.keyspace.nowMs);
+      }
       const st = this.stats;
       this.rateMeter.sample(this.keyspace.nowMs, st.totalCommandsProcessed, st.totalNetInputBytes, st.totalNetOutputBytes);
       if (log.slowerThanMicros < 0 || micros < log.slowerThanMicros) return;

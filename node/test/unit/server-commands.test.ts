@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Harness } from '../support/harness.js';
 import { RespError, RespMap, RespVerbatim, type RespValue } from '../../src/resp/decoder.js';
 import { bytesToHuman } from '../../src/services/info.js';
+import { monitorLine, quoteRepr } from '../../src/services/monitor.js';
 
 function errorOf(v: unknown): string {
   assert.ok(v instanceof RespError, `expected an error, got ${JSON.stringify(v)}`);
@@ -333,6 +334,41 @@ describe('server commands', () => {
       assert.equal(c.run('DEBUG', 'SLEEP', '0.05'), 'OK');
       assert.ok(performance.now() - t0 >= 45);
       assert.equal(errorOf(c.run('DEBUG', 'foo')), "ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.");
+    });
+  });
+
+  describe('MONITOR', () => {
+    it('streams executed commands in redis-server\'s format, without admin commands or passwords', () => {
+      const h = new Harness({ nowMs: 1_700_000_000_250 });
+      const m = h.client();
+      const c = h.client();
+      assert.equal(m.run('MONITOR'), 'OK');
+      m.pending();
+      c.run('SET', 'a b', 'x"y\n\x01');
+      c.run('AUTH', 'default', 'secret');
+      c.run('CLIENT', 'LIST');
+      c.run('SELECT', '2');
+      assert.deepEqual(m.pending(), [
+        '1700000000.250000 [0 127.0.0.1:50000] "SET" "a b" "x\\"y\\n\\x01"',
+        '1700000000.250000 [0 127.0.0.1:50000] "AUTH" "(redacted)" "(redacted)"',
+        '1700000000.250000 [2 127.0.0.1:50000] "SELECT" "2"',
+      ]);
+      assert.match(textOf(c.run('CLIENT', 'LIST', 'ID', String(m.session.id))), / flags=O /);
+      assert.equal(m.run('RESET'), 'RESET');
+      m.pending();
+      c.run('PING');
+      assert.deepEqual(m.pending(), []);
+    });
+
+    it('quotes like sdscatrepr and refuses inside EXEC', () => {
+      assert.equal(quoteRepr('a\\b\t\r\x07\x08\xff'), '"a\\\\b\\t\\r\\a\\b\\xff"');
+      assert.equal(monitorLine(1_000_001, 3, 'h:1', ['GET', 'k']), '1000.001000 [3 h:1] "GET" "k"');
+      const h = new Harness();
+      const c = h.client();
+      c.run('MULTI');
+      c.run('MONITOR');
+      const r = c.run('EXEC') as unknown[];
+      assert.equal(errorOf(r[0]), "MONITOR isn't allowed for DENY BLOCKING client");
     });
   });
 });

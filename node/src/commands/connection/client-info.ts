@@ -32,7 +32,8 @@ export function clientType(s: Session): ClientType {
 /** Flag letters in catClientInfoString's order; 'N' when none apply. */
 function flagLetters(s: Session): string {
   let f = '';
-  if (s.kindFlags.includes('S')) f += 'S';
+  if (s.kindFlags.includes('O')) f += 'O';
+  else if (s.kindFlags.includes('S')) f += 'S';
   if (s.kindFlags.includes('M')) f += 'M';
   if (s.subscriptionCount > 0) f += 'P';
   if (s.inMulti) f += 'x';

@@ -12,6 +12,14 @@ export const reset = {
   complexity: 'O(1)',
   run(s) {
     // Redis's clearClientConnectionState: as if the client had just connected.
+    if (s.kindFlags.includes('O')) {
+      s.node.monitors.sessions.delete(s);
+      s.kindFlags = s.kindFlags.replace('O', '');
+    }
+    if (s.kindFlags.includes('S') || s.kindFlags.includes('M')) {
+      s.error('ERR can only reset normal client connections');
+      return;
+    }
     discardTransaction(s);
     s.node.pubsub.removeSession(s);
     s.channels.clear();

@@ -11,6 +11,7 @@ import { shutdown } from './shutdown.js';
 import { debug } from './debug.js';
 import { save } from './save.js';
 import { bgsave } from './bgsave.js';
+import { monitor } from './monitor.js';
 
 export const commands: CommandSpec[] = [
   config,
@@ -25,4 +26,5 @@ export const commands: CommandSpec[] = [
   debug,
   save,
   bgsave,
+  monitor,
 ];

@@ -19,6 +19,8 @@ export interface ProcessFacts {
   /** CPU seconds used by this process. */
   cpuSeconds(): { user: number; sys: number };
   totalSystemMemoryBytes(): number;
+  /** The JS heap: bytes in use and bytes reserved (INFO's allocator_allocated/active). */
+  heapBytes(): { used: number; total: number };
 }
 
 export function realProcessFacts(): ProcessFacts {
@@ -31,6 +33,10 @@ export function realProcessFacts(): ProcessFacts {
       return { user: u.user / 1e6, sys: u.system / 1e6 };
     },
     totalSystemMemoryBytes: () => os.totalmem(),
+    heapBytes: () => {
+      const m = process.memoryUsage();
+      return { used: m.heapUsed + m.external, total: m.heapTotal + m.external };
+    },
   };
 }
 
@@ -203,9 +209,11 @@ const BUILDERS: Record<SectionName, (ctx: InfoContext) => Lines> = {
     const used = node.usedMemory();
     const peak = Math.max(node.usedMemoryPeak, used);
     const rss = facts.rssBytes();
+    const heap = facts.heapBytes();
     const maxmemory = node.config.maxmemoryBytes();
     const dataset = node.keyspace.dataBytes;
     const system = facts.totalSystemMemoryBytes();
+    const ratio = (a: number, b: number): string => (b > 0 ? a / b : 0).toFixed(2);
     return [
       `used_memory:${used}`,
       `used_memory_human:${bytesToHuman(used)}`,
@@ -218,22 +226,43 @@ const BUILDERS: Record<SectionName, (ctx: InfoContext) => Lines> = {
       `used_memory_startup:${STARTUP_BYTES}`,
       `used_memory_dataset:${dataset}`,
       `used_memory_dataset_perc:${used > STARTUP_BYTES ? ((dataset * 100) / (used - STARTUP_BYTES)).toFixed(2) : '0.00'}%`,
+      // The "allocator" is V8's heap: what is in use, what is reserved, what the OS sees.
+      `allocator_allocated:${heap.used}`,
+      `allocator_active:${heap.total}`,
+      `allocator_resident:${rss}`,
       `total_system_memory:${system}`,
       `total_system_memory_human:${bytesToHuman(system)}`,
+      // No scripting engine is loaded yet, so it uses nothing.
       'used_memory_lua:0',
+      'used_memory_vm_eval:0',
       'used_memory_lua_human:0B',
+      'used_memory_scripts_eval:0',
+      'number_of_cached_scripts:0',
+      'number_of_functions:0',
+      'number_of_libraries:0',
+      'used_memory_vm_functions:0',
+      'used_memory_vm_total:0',
+      'used_memory_vm_total_human:0B',
+      'used_memory_functions:0',
       'used_memory_scripts:0',
       'used_memory_scripts_human:0B',
-      'number_of_cached_scripts:0',
       `maxmemory:${maxmemory}`,
       `maxmemory_human:${bytesToHuman(maxmemory)}`,
       `maxmemory_policy:${node.config.get('maxmemory-policy') ?? 'noeviction'}`,
-      `mem_fragmentation_ratio:${(rss / used).toFixed(2)}`,
+      `allocator_frag_ratio:${ratio(heap.total, heap.used)}`,
+      `allocator_frag_bytes:${heap.total - heap.used}`,
+      `allocator_rss_ratio:${ratio(rss, heap.total)}`,
+      `allocator_rss_bytes:${rss - heap.total}`,
+      'rss_overhead_ratio:1.00',
+      'rss_overhead_bytes:0',
+      `mem_fragmentation_ratio:${ratio(rss, used)}`,
       `mem_fragmentation_bytes:${rss - used}`,
       'mem_not_counted_for_evict:0',
       'mem_replication_backlog:0',
+      'mem_total_replication_buffers:0',
       'mem_clients_slaves:0',
       'mem_clients_normal:0',
+      'mem_cluster_links:0',
       'mem_aof_buffer:0',
       'mem_allocator:v8',
       'active_defrag_running:0',

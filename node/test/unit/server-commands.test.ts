@@ -23,6 +23,7 @@ function pinned(opts: ConstructorParameters<typeof Harness>[0] = {}): Harness {
     rssBytes: () => 4 * 1024 * 1024,
     cpuSeconds: () => ({ user: 1.5, sys: 0.25 }),
     totalSystemMemoryBytes: () => 8 * 1024 * 1024 * 1024,
+    heapBytes: () => ({ used: 2 * 1024 * 1024, total: 3 * 1024 * 1024 }),
   };
   return h;
 }
@@ -92,6 +93,8 @@ describe('server commands', () => {
       assert.equal(mem.get('maxmemory'), '1048576');
       assert.equal(mem.get('maxmemory_human'), '1.00M');
       assert.equal(mem.get('maxmemory_policy'), 'noeviction');
+      assert.equal(mem.get('allocator_frag_ratio'), '1.50');
+      assert.equal(mem.get('allocator_rss_bytes'), String(1024 * 1024));
       const p = info.get('Persistence')!;
       assert.equal(p.get('loading'), '0');
       assert.equal(p.get('aof_enabled'), '0');

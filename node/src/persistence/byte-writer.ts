@@ -1,0 +1,97 @@
+// A growable output buffer for RDB encoding: appends bytes, integers in the
+// byte orders the format uses (little-endian inside listpacks/intsets,
+// big-endian for RDB lengths) and latin1 strings (one char per byte).
+
+export class ByteWriter {
+  private buf: Buffer;
+  length = 0;
+
+  constructor(initialBytes = 256) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Makes room for n more bytes. */
+  reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = Buffer.allocUnsafe(cap);
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.length++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  /** Appends a latin1 string's bytes. */
+  latin1(s: string): void {
+    this.reserve(s.length);
+    this.length += this.buf.latin1Write(s, this.length);
+  }
+
+  u16le(v: number): void {
+    this.reserve(2);
+    this.length = this.buf.writeUInt16LE(v, this.length);
+  }
+
+  u32le(v: number): void {
+    this.reserve(4);
+    this.length = this.buf.writeUInt32LE(v, this.length);
+  }
+
+  u32be(v: number): void {
+    this.reserve(4);
+    this.length = this.buf.writeUInt32BE(v, this.length);
+  }
+
+  /** Integer of `width` bytes (1, 2, 3, 4 or 6), little-endian two's complement. */
+  intLE(v: number, width: number): void {
+    this.reserve(width);
+    this.length = this.buf.writeIntLE(v, this.length, width);
+  }
+
+  i64le(v: bigint): void {
+    this.reserve(8);
+    this.length = this.buf.writeBigInt64LE(v, this.length);
+  }
+
+  u64be(v: bigint): void {
+    this.reserve(8);
+    this.length = this.buf.writeBigUInt64BE(v, this.length);
+  }
+
+  f64le(v: number): void {
+    this.reserve(8);
+    this.length = this.buf.writeDoubleLE(v, this.length);
+  }
+
+  /** Overwrites a u32 LE at `offset` (a header written before its value is known). */
+  patchU32le(offset: number, v: number): void {
+    this.buf.writeUInt32LE(v, offset);
+  }
+
+  patchU16le(offset: number, v: number): void {
+    this.buf.writeUInt16LE(v, offset);
+  }
+
+  /** The bytes written so far (a view: valid until the next write). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** The bytes written, as an exact-size copy. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.length);
+    this.buf.copy(out, 0, 0, this.length);
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+// The DUMP payload: one RDB-encoded object followed by a 10-byte footer,
+// the RDB version (2 bytes LE) and the CRC64 (8 bytes LE) of everything
+// before the checksum. Redis 7.0 writes and accepts RDB version 10; a
+// payload from a newer version or with a wrong checksum is refused before
+// anything is decoded (verifyDumpPayload), so a corrupt payload writes nothing.
+
+import { ByteWriter } from './byte-writer.js';
+import { Crc64 } from './crc64.js';
+import { check } from './errors.js';
+import {
+  DEFAULT_DECODE_LIMITS,
+  DEFAULT_ENCODE_OPTIONS,
+  RdbReader,
+  readObject,
+  writeObjectSteps,
+  type DecodeLimits,
+  type EncodeOptions,
+} from './rdb-object.js';
+import type { Value } from '../keyspace/values.js';
+
+/** RDB_VERSION of redis-server 7.0. */
+export const RDB_VERSION = 10;
+const FOOTER_BYTES = 10;
+
+/** CRC bytes hashed per step when building a payload incrementally. */
+const CRC_STEP_BYTES = 1 << 20;
+
+/**
+ * Builds a payload, yielding between bounded steps (serialising a few
+ * thousand elements, or checksumming 1 MB) and returning the payload; see
+ * `createDumpPayload` for the one-shot form.
+ */
+export function* createDumpPayloadSteps(v: Value, opts: EncodeOptions = DEFAULT_ENCODE_OPTIONS): Generator<void, Buffer, void> {
+  const w = new ByteWriter(64);
+  yield* writeObjectSteps(w, v, opts);
+  w.u16le(RDB_VERSION);
+  const crc = new Crc64();
+  const body = w.view();
+  for (let at = 0; at < body.length; at += CRC_STEP_BYTES) {
+    crc.update(body, at, Math.min(body.length, at + CRC_STEP_BYTES));
+    if (at + CRC_STEP_BYTES < body.length) yield;
+  }
+  const tail = Buffer.allocUnsafe(8);
+  crc.writeLE(tail, 0);
+  w.bytes(tail);
+  return w.take();
+}
+
+export function createDumpPayload(v: Value, opts: EncodeOptions = DEFAULT_ENCODE_OPTIONS): Buffer {
+  const steps = createDumpPayloadSteps(v, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** verifyDumpPayload: long enough, a version we can read, and the checksum matches. */
+export function verifyDumpPayload(p: Buffer): boolean {
+  if (p.length < FOOTER_BYTES) return false;
+  const version = p.readUInt16LE(p.length - FOOTER_BYTES);
+  if (version > RDB_VERSION) return false;
+  const crc = new Crc64().update(p, 0, p.length - 8);
+  const expect = Buffer.allocUnsafe(8);
+  crc.writeLE(expect, 0);
+  return expect.equals(p.subarray(p.length - 8));
+}
+
+/**
+ * Decodes the object of a verified payload (throws RdbFormatError if it is
+ * malformed). The object must end exactly where the footer starts.
+ */
+export function decodeDumpPayload(p: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Value {
+  const end = p.length - FOOTER_BYTES;
+  check(end > 0, 'payload too short');
+  const r = new RdbReader(p, 0, end);
+  const v = readObject(r, limits);
+  check(r.pos === end, 'trailing bytes after the object');
+  return v;
+}

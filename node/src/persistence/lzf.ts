@@ -1,0 +1,122 @@
+// LZF, the compression Redis applies to strings longer than 20 bytes in RDB
+// data (rdbcompression yes) and to compressed quicklist nodes. The format is
+// a sequence of runs: a control byte below 32 starts a literal run of
+// ctrl+1 bytes; otherwise the top 3 bits are a back-reference length (7
+// means "read one more length byte") and the low 5 bits plus the next byte
+// are the distance - 1, and the copy may overlap its own output.
+
+import { check } from './errors.js';
+
+/** Decompresses `input` into exactly `outLength` bytes; throws RdbFormatError on any inconsistency. */
+export function lzfDecompress(input: Uint8Array, outLength: number): Buffer {
+  const out = Buffer.allocUnsafe(outLength);
+  let ip = 0;
+  let op = 0;
+  const inEnd = input.length;
+  while (ip < inEnd) {
+    const ctrl = input[ip++]!;
+    if (ctrl < 32) {
+      const run = ctrl + 1;
+      check(op + run <= outLength && ip + run <= inEnd, 'Invalid LZF compressed string');
+      for (let k = 0; k < run; k++) out[op++] = input[ip++]!;
+      continue;
+    }
+    let len = ctrl >>> 5;
+    if (len === 7) {
+      check(ip < inEnd, 'Invalid LZF compressed string');
+      len += input[ip++]!;
+    }
+    check(ip < inEnd, 'Invalid LZF compressed string');
+    const ref = op - ((ctrl & 0x1f) << 8) - input[ip++]! - 1;
+    len += 2;
+    check(ref >= 0 && op + len <= outLength, 'Invalid LZF compressed string');
+    // Byte by byte: the reference may overlap the bytes being written.
+    for (let k = 0; k < len; k++) out[op++] = out[ref + k]!;
+  }
+  check(op === outLength, 'Invalid LZF compressed string');
+  return out;
+}
+
+const HASH_LOG = 14;
+const HASH_SIZE = 1 << HASH_LOG;
+const MAX_LITERAL = 32;
+const MAX_OFFSET = 1 << 13;
+const MAX_REF = (1 << 8) + (1 << 3);
+
+/**
+ * Compresses `input`; returns null when the result would not be shorter
+ * than `maxOut` bytes (Redis then stores the string uncompressed).
+ */
+export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
+  const inLen = input.length;
+  if (inLen < 4 || maxOut <= 0) return null;
+  const out = Buffer.allocUnsafe(maxOut + MAX_LITERAL + 1);
+  const table = new Int32Array(HASH_SIZE).fill(-1);
+  let ip = 0;
+  let op = 1; // room for the first literal's control byte
+  let lit = 0;
+  const hashAt = (i: number): number => {
+    const v = (input[i]! << 16) | (input[i + 1]! << 8) | input[i + 2]!;
+    return ((v * 2654435761) >>> (32 - HASH_LOG)) & (HASH_SIZE - 1);
+  };
+  while (ip < inLen - 2) {
+    const h = hashAt(ip);
+    const ref = table[h]!;
+    table[h] = ip;
+    const off = ip - ref - 1;
+    if (
+      ref >= 0 &&
+      off < MAX_OFFSET &&
+      input[ref] === input[ip] &&
+      input[ref + 1] === input[ip + 1] &&
+      input[ref + 2] === input[ip + 2]
+    ) {
+      let len = 2;
+      const maxLen = Math.min(inLen - ip - len, MAX_REF);
+      // The first three bytes matched; extend the match.
+      do len++;
+      while (len < maxLen && input[ref + len] === input[ip + len]);
+      len -= 2; // the format stores length - 2
+      if (op + 3 + 1 > maxOut) return null;
+      // Close the pending literal run (drop its control byte if empty).
+      out[op - lit - 1] = lit - 1;
+      if (lit === 0) op--;
+      if (len < 7) {
+        out[op++] = (off >>> 8) + (len << 5);
+      } else {
+        out[op++] = (off >>> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++; // start a new literal run
+      ip += len + 2;
+      if (ip >= inLen - 2) break;
+      // Index the positions inside the match so later data can refer to them.
+      table[hashAt(ip - 1)] = ip - 1;
+      continue;
+    }
+    if (op >= maxOut) return null;
+    lit++;
+    out[op++] = input[ip++]!;
+    if (lit === MAX_LITERAL) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  }
+  while (ip < inLen) {
+    if (op >= maxOut) return null;
+    lit++;
+    out[op++] = input[ip++]!;
+    if (lit === MAX_LITERAL) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  }
+  out[op - lit - 1] = lit - 1;
+  if (lit === 0) op--;
+  if (op > maxOut) return null;
+  return out.subarray(0, op);
+}

@@ -332,6 +332,22 @@ describe('connection commands', () => {
       assert.equal(errorOf(a.run('CLIENT', 'UNBLOCK', 'x')), 'ERR value is not an integer or out of range');
     });
 
+    it('UNBLOCK ends a blocked BLPOP as a timeout or with an error', () => {
+      const h = new Harness();
+      const a = h.client();
+      const b = h.client();
+      assert.equal(b.run('BLPOP', 'list', '0'), undefined);
+      assert.match(textOf(a.run('CLIENT', 'LIST', 'ID', String(b.session.id))), / flags=b .* cmd=blpop /);
+      assert.match(textOf(a.run('INFO', 'clients')), /\r\nblocked_clients:1\r\n/);
+      assert.equal(a.run('CLIENT', 'UNBLOCK', String(b.session.id)), 1);
+      assert.deepEqual(b.pending(), [null]);
+      assert.equal(a.run('CLIENT', 'UNBLOCK', String(b.session.id)), 0);
+      b.run('BLPOP', 'list', '0');
+      assert.equal(a.run('CLIENT', 'UNBLOCK', String(b.session.id), 'ERROR'), 1);
+      const [err] = b.pending();
+      assert.equal(errorOf(err), 'UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    });
+
     it('GETREDIR, TRACKINGINFO and HELP', () => {
       const h = new Harness();
       const c = h.client();

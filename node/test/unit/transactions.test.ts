@@ -175,3 +175,15 @@ describe('transactions: refused EXEC', () => {
     assert.equal(c.run('GET', 'a'), null);
   });
 });
+
+describe('transactions: blocking commands', () => {
+  it('a blocking command inside EXEC replies as on timeout instead of blocking', () => {
+    const h = new Harness();
+    const c = h.client();
+    c.run('MULTI');
+    c.run('SET', 'a', '1');
+    c.run('BLPOP', 'empty', '0');
+    assert.deepEqual(c.run('EXEC'), ['OK', null]);
+    assert.equal(c.session.blocked, null);
+  });
+});

@@ -56,12 +56,12 @@ export class RateMeter {
 
   /** Per-second rates between the oldest snapshot in the window and now. */
   rates(nowMs: number, ops: number, inBytes: number, outBytes: number): { opsPerSec: number; inKbps: number; outKbps: number } {
+    // The baseline is the newest snapshot at least a window old, so an idle
+    // spell after a burst reads as 0, not as the burst's average.
     let oldest = this.samples[0];
     for (const s of this.samples) {
-      if (nowMs - s.atMs <= 1600) {
-        oldest = s;
-        break;
-      }
+      if (nowMs - s.atMs >= 1600) oldest = s;
+      else break;
     }
     if (!oldest || nowMs - oldest.atMs <= 0) return { opsPerSec: 0, inKbps: 0, outKbps: 0 };
     const secs = (nowMs - oldest.atMs) / 1000;

@@ -375,3 +375,17 @@ describe('server commands', () => {
     });
   });
 });
+
+describe('INFO rates', () => {
+  it('instantaneous_ops_per_sec follows recent traffic and drops to 0 when idle', async () => {
+    const { RateMeter } = await import('../../src/services/info.js');
+    const m = new RateMeter();
+    // 1000 ops per second for 3 s, sampled every 100 ms.
+    for (let t = 0; t <= 3000; t += 100) m.sample(t, t, t * 10, t * 2);
+    assert.equal(m.rates(3000, 3000, 30000, 6000).opsPerSec, 1000);
+    assert.equal(m.rates(3000, 3000, 30000, 6000).inKbps.toFixed(2), (10000 / 1024).toFixed(2));
+    // Then silence: nothing new was counted in the last window.
+    assert.equal(m.rates(9000, 3000, 30000, 6000).opsPerSec, 0);
+    assert.equal(new RateMeter().rates(5, 0, 0, 0).opsPerSec, 0);
+  });
+});

@@ -167,3 +167,20 @@ for (const binary of ['tessera', 'redis'] as const) describe(`clients against a 
     }
   });
 });
+
+for (const binary of ['tessera', 'redis'] as const) describe(`SHUTDOWN on a real ${binary}-server`, function () {
+  this.timeout(30000);
+  it('SHUTDOWN NOSAVE stops the process; SHUTDOWN ABORT with none in progress is refused', async () => {
+    const srv = await startServer([], { binary });
+    try {
+      const base = ['-h', srv.host, '-p', String(srv.port)];
+      const abort = await redisCli([...base, 'SHUTDOWN', 'ABORT']);
+      assert.equal(abort.stdout.trim(), 'ERR No shutdown in progress.');
+      const exited = new Promise<number | null>((resolve) => srv.proc.once('exit', (code) => resolve(code)));
+      await redisCli([...base, 'SHUTDOWN', 'NOSAVE']);
+      assert.equal(await exited, 0);
+    } finally {
+      await srv.stop();
+    }
+  });
+});

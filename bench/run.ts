@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TESTS, CLIENTS, runBenchmark, warmUp, type BenchTest, type RunResult } from './lib/benchmark.js';
 import { RawClient, loadKeys } from './lib/client.js';
-import { REPO_ROOT, CLIENT_CPU, SERVER_CPU, residentBytes, sleep, startServer, type ServerKind, type ServerProcess } from './lib/procs.js';
+import { REPO_ROOT, CLIENT_CPU, SERVER_CPU, cpuSeconds, residentBytes, sleep, startServer, type ServerKind, type ServerProcess } from './lib/procs.js';
 import {
   evictionCheck,
   mb,
@@ -125,9 +125,14 @@ async function measureRound(round: number, first: ServerKind, tests: readonly Be
           } else {
             server.thaw();
           }
+          const cpuBefore = cpuSeconds(server.pid);
           const res: RunResult = await runBenchmark(server.port, test, pipeline, requests);
           let result: SideResult['rounds'][number];
-          if (res.ok) result = { sample: res.sample };
+          if (res.ok) {
+            // LRANGE_100's run also fills the list; those LPUSHes are in the CPU time too, on both servers alike.
+            const cpu = server.alive() ? cpuSeconds(server.pid) - cpuBefore : 0;
+            result = { sample: { ...res.sample, rpsPerCpu: cpu > 0 ? requests / cpu : null } };
+          }
           else if (!server.alive()) result = { error: `server crashed (${server.exitDescription()})` };
           else result = { error: res.error };
           server.freeze();
@@ -154,6 +159,10 @@ function summarise(side: SideResult): void {
     p95Ms: median(samples.map((s) => s.p95Ms)),
     p99Ms: median(samples.map((s) => s.p99Ms)),
     maxMs: median(samples.map((s) => s.maxMs)),
+    rpsPerCpu: (() => {
+      const xs = samples.flatMap((s) => (s.rpsPerCpu === null ? [] : [s.rpsPerCpu]));
+      return xs.length ? median(xs) : null;
+    })(),
   };
 }
 

@@ -38,6 +38,8 @@ export interface Sample {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Requests per CPU-second of the server during the run (set by the caller). */
+  rpsPerCpu: number | null;
 }
 
 export type RunResult = { ok: true; sample: Sample } | { ok: false; error: string };
@@ -70,6 +72,7 @@ export function parseCsv(stdout: string, label: string): Sample | null {
       p95Ms: num('p95_latency_ms'),
       p99Ms: num('p99_latency_ms'),
       maxMs: num('max_latency_ms'),
+      rpsPerCpu: null,
     };
   }
   return null;

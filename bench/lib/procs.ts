@@ -193,3 +193,19 @@ export function residentBytes(pid: number): number {
   if (!m?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]) * 1024;
 }
+
+/** Ticks of /proc/<pid>/stat (USER_HZ); 100 on every Linux the bench targets. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system, all threads) a process has used, from
+ * /proc/<pid>/stat. Unlike wall-clock throughput this does not shrink when
+ * other work on the machine takes the core away from the server.
+ */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  // The command name (field 2) may hold spaces; fields after its ')' are plain.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the name.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}

@@ -170,15 +170,16 @@ export function evictionCheck(tessera: EvictionSide, redis: EvictionSide | null)
 
 export function renderThroughput(lines: readonly ThroughputLine[]): string {
   const out = [
-    '| test | P | tessera rps | redis rps | ratio | tessera p50 ms | redis p50 ms | tessera p99 ms | redis p99 ms | p99 ratio |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| test | P | tessera rps | redis rps | ratio | tessera p50 ms | redis p50 ms | tessera p99 ms | redis p99 ms | p99 ratio | tessera req/CPU-s | redis req/CPU-s | CPU ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const l of lines) {
     const t = l.tessera.median;
     const r = l.redis.median;
     out.push(
       `| ${l.test} | ${l.pipeline} | ${t ? fmtRps(t.rps) : 'error'} | ${r ? fmtRps(r.rps) : 'error'} | ${fmtRatio(t && r ? t.rps / r.rps : null)} | ` +
-        `${t ? fmtMs(t.p50Ms) : '-'} | ${r ? fmtMs(r.p50Ms) : '-'} | ${t ? fmtMs(t.p99Ms) : '-'} | ${r ? fmtMs(r.p99Ms) : '-'} | ${fmtRatio(t && r ? t.p99Ms / r.p99Ms : null)} |`,
+        `${t ? fmtMs(t.p50Ms) : '-'} | ${r ? fmtMs(r.p50Ms) : '-'} | ${t ? fmtMs(t.p99Ms) : '-'} | ${r ? fmtMs(r.p99Ms) : '-'} | ${fmtRatio(t && r ? t.p99Ms / r.p99Ms : null)} | ` +
+        `${t?.rpsPerCpu ? fmtRps(t.rpsPerCpu) : '-'} | ${r?.rpsPerCpu ? fmtRps(r.rpsPerCpu) : '-'} | ${fmtRatio(t?.rpsPerCpu && r?.rpsPerCpu ? t.rpsPerCpu / r.rpsPerCpu : null)} |`,
     );
   }
   return out.join('\n');

@@ -27,6 +27,8 @@ export class Dispatcher {
   /** Gates run in order before the command (cluster routing is one). */
   readonly gates: CommandGate[] = [];
   evictor: Evictor = () => true;
+  /** Called before each executed command (replication opens its propagation context). */
+  beforeCall: ((s: Session, cmd: CompiledCommand) => void) | null = null;
   /** Called after each executed command (replication propagation, slowlog). */
   afterCall: ((s: Session, cmd: CompiledCommand, args: string[], micros: number) => void) | null = null;
 
@@ -159,7 +161,16 @@ export class Dispatcher {
     for (let i = 0; i < this.gates.length; i++) {
       const refusal = this.gates[i]!(s, cmd, args);
       if (refusal !== null) {
-        this.reject(s, refusal, cmd);
+        if (cmd.spec.name === 'exec' && !cmd.parent) {
+          // A gate (cluster routing) refusing EXEC discards the transaction and
+          // answers plainly (Redis's clusterRedirectClient), not EXECABORT.
+          s.inMulti = false;
+          s.multiQueue = [];
+          s.multiError = false;
+          this.node.watches.unwatchAll(s);
+          s.error(refusal);
+          cmd.stat.rejectedCalls++;
+        } else this.reject(s, refusal, cmd);
         return;
       }
     }
@@ -200,6 +211,7 @@ export class Dispatcher {
     if (!run) throw new Error(`command ${cmd.fullName} has no implementation`);
     const stat = cmd.stat;
     const errorsBefore = this.node.stats.totalErrorReplies;
+    if (this.beforeCall) this.beforeCall(s, cmd);
     const t0 = performance.now();
     try {
       run(s, args);

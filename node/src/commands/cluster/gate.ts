@@ -2,13 +2,11 @@
 // queued transaction) into the routing query, asks the pure route() and
 // writes its refusal in Redis's words. Installed only when cluster-enabled.
 //
-// MULTI: each command is checked when it is queued, together with the
-// commands already queued, so a transaction that spans slots is refused at
-// the command that breaks it (the transaction is then flagged and EXEC
-// answers EXECABORT). redis-server 7.0 answers QUEUED there and refuses the
-// EXEC itself with a bare CROSSSLOT; the dispatcher words any EXEC refusal as
-// EXECABORT, so we refuse early rather than give a different EXEC reply.
-// EXEC re-checks the queue in case the view changed since.
+// MULTI: as in redis-server 7.0, each command is checked alone when it is
+// queued (a MOVED there flags the transaction, so EXEC answers EXECABORT),
+// and EXEC checks the whole queue: a transaction spanning slots gets a bare
+// CROSSSLOT for its EXEC and is discarded (the dispatcher does not reword
+// gate refusals of EXEC).
 
 import type { CommandGate } from '../dispatch.js';
 import type { CompiledCommand } from '../registry.js';
@@ -17,8 +15,6 @@ import { keyIndices } from '../spec.js';
 import { route, routeError, type RoutedCommand } from '../../cluster/routing.js';
 import { endpointType } from './common.js';
 
-/** Commands that run at once inside MULTI (not queued); mirrors the dispatcher's list. */
-const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 const SHARD_PUBSUB = new Set(['spublish', 'ssubscribe', 'sunsubscribe']);
 
 function routed(cmd: CompiledCommand, args: readonly string[]): RoutedCommand | null {
@@ -52,12 +48,6 @@ export function clusterGate(): CommandGate {
     } else {
       const r = routed(cmd, args);
       if (r === null) return null;
-      if (s.inMulti && !MULTI_IMMEDIATE.has(root)) {
-        for (const q of s.multiQueue) {
-          const qr = routed(q.cmd, q.args);
-          if (qr) commands.push(qr);
-        }
-      }
       commands.push(r);
     }
     if (commands.length === 0) return null;

@@ -21,6 +21,8 @@ import { CommandRegistry } from './registry.js';
 import { Dispatcher } from './dispatch.js';
 import type { CommandSpec } from './spec.js';
 import type { ClusterHost } from './cluster/host.js';
+import { Propagation } from '../replication/propagation.js';
+import type { ReplicationHost } from '../replication/host.js';
 
 /** Directives the Keyspace reads, applied at start and on CONFIG SET. */
 const KEYSPACE_DIRECTIVES = ['maxmemory-policy', 'maxmemory-samples', 'lfu-log-factor', 'lfu-decay-time', 'active-expire-effort', 'hz'];
@@ -87,6 +89,10 @@ export class NodeState {
   clusterEnabled = false;
   /** Cluster mode's core and server side (CLUSTER commands, routing); null on a standalone node. */
   cluster: ClusterHost | null = null;
+  /** What goes down the replication stream (SELECT, rewrites, DELs of expired keys). */
+  readonly propagation: Propagation;
+  /** Replication's server side (REPLICAOF, ROLE, WAIT, INFO replication); null until the server wires it. */
+  replication: ReplicationHost | null = null;
   /** Chooses and evicts keys when used memory exceeds maxmemory. */
   readonly evictor: Evictor;
   readonly slowlog = new SlowLog();
@@ -114,8 +120,14 @@ export class NodeState {
     this.blocking = new BlockingRegistry(this);
     this.lastSaveMs = opts.startMs;
     this.wireSlowlog();
+    this.propagation = new Propagation(() => this.keyspace.dirty);
+    this.dispatcher.beforeCall = (s, cmd) => this.propagation.beforeCall(s, cmd);
     const events: KeyspaceEvents = {
-      keyEvent: (cls, event, key, db) => this.pubsub.keyEvent(cls, event, key, db),
+      keyEvent: (cls, event, key, db) => {
+        // Expired and evicted keys reach replicas as DEL (replicas never expire keys themselves).
+        if (cls === 'x' || cls === 'e') this.propagation.keyDeleted(db, key);
+        this.pubsub.keyEvent(cls, event, key, db);
+      },
       keyModified: (db, key) => {
         this.watches.touched(db, key);
         this.blocking.keyModified(db, key);
@@ -194,6 +206,7 @@ export class NodeState {
     const previous = this.dispatcher.afterCall;
     this.dispatcher.afterCall = (s, cmd, args, micros) => {
       if (previous) previous(s, cmd, args, micros);
+      this.propagation.afterCall(s, cmd, args);
       // Admin commands are not shown (they may carry secrets), as in Redis.
       if (!this.monitors.isEmpty && !cmd.admin && !cmd.spec.flags.includes('skip_monitor') && !cmd.parent?.spec.flags.includes('skip_monitor')) {
         this.monitors.feed(s, redactForMonitor(cmd.fullName, args), this.keyspace.nowMs);

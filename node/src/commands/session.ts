@@ -114,6 +114,21 @@ export class Session {
     this.node.stats.countError(sp < 0 ? message : message.slice(0, sp));
   }
 
+  /**
+   * Replication: the running command propagates these commands instead of
+   * itself (none: nothing), as Redis's rewriteClientCommandVector and
+   * preventCommandPropagation. Outside a command (a blocked client being
+   * served) they are propagated at once.
+   */
+  propagate(...commands: string[][]): void {
+    this.node.propagation.replace(this, commands);
+  }
+
+  /** Replication: also propagates `args`, ahead of the command itself (Redis's alsoPropagate). */
+  alsoPropagate(args: string[]): void {
+    this.node.propagation.also(this, args);
+  }
+
   /** Emits a keyspace notification for a key in the selected database. */
   notify(cls: string, event: string, key: string): void {
     this.node.notify(cls, event, key, this.dbIndex);

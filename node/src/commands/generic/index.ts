@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../spec.js';
 import { copy } from './copy.js';
 import { dbsize } from './dbsize.js';
+import { dump } from './dump.js';
 import { del } from './del.js';
 import { exists } from './exists.js';
 import { expire } from './expire.js';
@@ -20,6 +21,7 @@ import { pttl } from './pttl.js';
 import { randomkey } from './randomkey.js';
 import { rename } from './rename.js';
 import { renamenx } from './renamenx.js';
+import { restore, restoreAsking } from './restore.js';
 import { scan } from './scan.js';
 import { swapdb } from './swapdb.js';
 import { touch } from './touch.js';
@@ -30,6 +32,7 @@ import { unlink } from './unlink.js';
 export const commands: CommandSpec[] = [
   copy,
   dbsize,
+  dump,
   del,
   exists,
   expire,
@@ -49,6 +52,8 @@ export const commands: CommandSpec[] = [
   randomkey,
   rename,
   renamenx,
+  restore,
+  restoreAsking,
   scan,
   swapdb,
   touch,

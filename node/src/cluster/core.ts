@@ -98,6 +98,8 @@ export class ClusterCore implements ClusterCoreApi {
   /** Indirect probes we run for others: target -> requester -> since. */
   private readonly relays = new Map<string, Map<string, number>>();
   private membersXor = 0;
+  /** False while merging a full table: what anti-entropy teaches is not news. */
+  private announceLearned = true;
 
   private state: 'ok' | 'fail' = 'fail';
   private stateDirty = true;
@@ -218,6 +220,7 @@ export class ClusterCore implements ClusterCoreApi {
   /** A record's shared state changed: refresh its fingerprint, maybe announce it. */
   private touched(r: NodeRecord, announce: boolean): void {
     if (r.handshake) return;
+    announce &&= this.announceLearned || r === this.myself;
     const fp = r.computeFingerprint();
     if (fp !== r.fingerprint) {
       this.membersXor = (this.membersXor ^ r.fingerprint ^ fp) >>> 0;
@@ -346,6 +349,7 @@ export class ClusterCore implements ClusterCoreApi {
       ...(sendSlots ? { slots: me.slots } : {}),
       ...(to && !to.handshake ? { seenReceiverDigest: to.slotsDigest } : {}),
       membersDigest: this.membersXor,
+      knownNodes: this.nodes.size - this.handshakes.size,
     };
   }
 
@@ -432,7 +436,10 @@ export class ClusterCore implements ClusterCoreApi {
   private sendPong(to: BusTarget, r: NodeRecord | null, full: boolean, probeReply?: string): void {
     this.stats.pongsSent++;
     if (full) this.stats.fullSyncsSent++;
-    this.out.push({ to, msg: { kind: 'pong', header: this.header(r), gossip: this.gossipFor(r, full), ...(probeReply ? { probeReply } : {}) } });
+    this.out.push({
+      to,
+      msg: { kind: 'pong', header: this.header(r), gossip: this.gossipFor(r, full), ...(probeReply ? { probeReply } : {}), ...(full ? { fullTable: true } : {}) },
+    });
   }
 
   private broadcast(msgOf: () => BusMessage, except: string): void {
@@ -476,11 +483,14 @@ export class ClusterCore implements ClusterCoreApi {
           this.processGossip(sender, msg.gossip, nowMs);
           sender.linkConnected = true;
         }
+        // Anti-entropy: answer with the whole table when the tables differ; at
+        // once when the pinger knows fewer nodes (formation, a partition
+        // healing), five times slower when only contents differ.
         const full =
           sender !== undefined &&
           h.membersDigest !== undefined &&
           h.membersDigest !== this.membersXor &&
-          nowMs - this.lastFullSyncMs >= this.tuning.antiEntropyIntervalMs;
+          nowMs - this.lastFullSyncMs >= this.tuning.antiEntropyIntervalMs * (h.knownNodes !== undefined && h.knownNodes < this.knownNodes ? 1 : 5);
         if (full) this.lastFullSyncMs = nowMs;
         this.sendPong(replyTo, sender ?? null, full);
         if (sender && msg.probeFor) this.startRelay(msg.probeFor, sender, nowMs);
@@ -491,7 +501,7 @@ export class ClusterCore implements ClusterCoreApi {
         if (!sender) return;
         this.markAlive(sender, nowMs);
         this.processHeader(sender, h, nowMs);
-        this.processGossip(sender, msg.gossip, nowMs);
+        this.processGossip(sender, msg.gossip, nowMs, msg.fullTable === true);
         sender.linkConnected = true;
         const relay = this.relays.get(sender.id);
         if (relay) {
@@ -650,7 +660,16 @@ export class ClusterCore implements ClusterCoreApi {
     this.emit('config-epoch-collision', { with: otherId, configEpoch: this.myself.configEpoch });
   }
 
-  private processGossip(sender: NodeRecord, gossip: readonly GossipEntry[], nowMs: number): void {
+  private processGossip(sender: NodeRecord, gossip: readonly GossipEntry[], nowMs: number, fullTable = false): void {
+    this.announceLearned = !fullTable;
+    try {
+      this.mergeGossip(sender, gossip, nowMs);
+    } finally {
+      this.announceLearned = true;
+    }
+  }
+
+  private mergeGossip(sender: NodeRecord, gossip: readonly GossipEntry[], nowMs: number): void {
     const me = this.myself;
     const senderVotes = sender.primary;
     for (const e of gossip) {
@@ -693,7 +712,7 @@ export class ClusterCore implements ClusterCoreApi {
       r.configEpoch = e.configEpoch;
       this.raiseCurrentEpoch(e.configEpoch);
       this.addRecord(r);
-      this.news.push(r.id);
+      if (this.announceLearned) this.news.push(r.id);
       if (e.slots && r.primary) this.applyClaim(r, e.configEpoch, e.slots);
     }
   }

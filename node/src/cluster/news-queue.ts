@@ -4,24 +4,32 @@
 // sent least often, and an entry retires after retransmitMult x log10(N+1)
 // transmissions (memberlist's TransmitLimitedQueue). Epidemic spreading then
 // reaches every node in O(log N) probe periods while a quiet cluster sends no
-// news at all.
+// news at all. Entries sit in buckets by transmission count, so taking k of
+// them costs O(k), not a sort of the queue.
 
 export class NewsQueue {
-  private readonly transmits = new Map<string, number>();
+  /** buckets[c] = ids transmitted c times (insertion order = age). */
+  private buckets: Set<string>[] = [];
+  private readonly count = new Map<string, number>();
 
   constructor(private readonly retransmitMult: number) {}
 
   get size(): number {
-    return this.transmits.size;
+    return this.count.size;
   }
 
   /** (Re)announce a node: a newer change restarts its transmission count. */
   push(id: string): void {
-    this.transmits.set(id, 0);
+    this.drop(id);
+    this.count.set(id, 0);
+    (this.buckets[0] ??= new Set()).add(id);
   }
 
   drop(id: string): void {
-    this.transmits.delete(id);
+    const c = this.count.get(id);
+    if (c === undefined) return;
+    this.buckets[c]?.delete(id);
+    this.count.delete(id);
   }
 
   retransmitLimit(clusterSize: number): number {
@@ -30,21 +38,25 @@ export class NewsQueue {
 
   /** Up to `max` ids, fewest transmissions first; counts them as sent. */
   take(max: number, clusterSize: number, exclude: string): string[] {
-    if (this.transmits.size === 0 || max <= 0) return [];
+    if (this.count.size === 0 || max <= 0) return [];
     const limit = this.retransmitLimit(clusterSize);
-    let picked: [string, number][];
-    if (this.transmits.size <= max + 1) picked = [...this.transmits];
-    else {
-      // Partial selection: the queue is small except while a cluster forms.
-      picked = [...this.transmits].sort((a, b) => a[1] - b[1]).slice(0, max + 1);
-    }
     const out: string[] = [];
-    for (const [id, n] of picked) {
-      if (id === exclude) continue;
-      if (out.length >= max) break;
-      out.push(id);
-      if (n + 1 >= limit) this.transmits.delete(id);
-      else this.transmits.set(id, n + 1);
+    for (let c = 0; c < this.buckets.length && out.length < max; c++) {
+      const b = this.buckets[c];
+      if (!b || b.size === 0) continue;
+      for (const id of b) {
+        if (out.length >= max) break;
+        if (id !== exclude) out.push(id);
+      }
+    }
+    for (const id of out) {
+      const c = this.count.get(id)!;
+      this.buckets[c]!.delete(id);
+      if (c + 1 >= limit) this.count.delete(id);
+      else {
+        this.count.set(id, c + 1);
+        (this.buckets[c + 1] ??= new Set()).add(id);
+      }
     }
     return out;
   }

@@ -13,6 +13,7 @@ import { PubSubHub } from '../services/pubsub.js';
 import { BlockingRegistry } from '../services/blocking.js';
 import { SlowLog } from '../services/slowlog.js';
 import { MonitorHub } from '../services/monitor.js';
+import { LatencyTracker } from '../services/latency-tracking.js';
 import { RateMeter, realProcessFacts, type ProcessFacts } from '../services/info.js';
 import type { ReplyWriter } from '../resp/writer.js';
 import type { Session } from './session.js';
@@ -96,6 +97,8 @@ export class NodeState {
   /** Chooses and evicts keys when used memory exceeds maxmemory. */
   readonly evictor: Evictor;
   readonly slowlog = new SlowLog();
+  /** Per-command latency histograms (latency-tracking). */
+  readonly latencyTracker = new LatencyTracker();
   /** Sessions in MONITOR mode. */
   readonly monitors = new MonitorHub();
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the cron's expiry sampling off (tests of lazy expiry). */
@@ -198,11 +201,13 @@ export class NodeState {
     const sync = (): void => {
       log.slowerThanMicros = this.config.getNumber('slowlog-log-slower-than');
       log.maxLen = this.config.getNumber('slowlog-max-len');
+      this.latencyTracker.enabled = this.config.get('latency-tracking') !== 'no';
     };
     sync();
     this.config.onChange((name) => {
-      if (name === 'slowlog-log-slower-than' || name === 'slowlog-max-len') sync();
+      if (name === 'slowlog-log-slower-than' || name === 'slowlog-max-len' || name === 'latency-tracking') sync();
     });
+    this.stats.resetListeners.push(() => this.latencyTracker.reset());
     const previous = this.dispatcher.afterCall;
     this.dispatcher.afterCall = (s, cmd, args, micros) => {
       if (previous) previous(s, cmd, args, micros);
@@ -211,6 +216,7 @@ export class NodeState {
       if (!this.monitors.isEmpty && !cmd.admin && !cmd.spec.flags.includes('skip_monitor') && !cmd.parent?.spec.flags.includes('skip_monitor')) {
         this.monitors.feed(s, redactForMonitor(cmd.fullName, args), this.keyspace.nowMs);
       }
+      this.latencyTracker.record(cmd.fullName, micros);
       const st = this.stats;
       this.rateMeter.sample(this.keyspace.nowMs, st.totalCommandsProcessed, st.totalNetInputBytes, st.totalNetOutputBytes);
       if (log.slowerThanMicros < 0 || micros < log.slowerThanMicros) return;

@@ -404,8 +404,20 @@ const BUILDERS: Record<SectionName, (ctx: InfoContext) => Lines> = {
     for (const [code, n] of node.stats.errors) out.push(`errorstat_${code}:count=${n}`);
     return out;
   },
-  // Per-command latency histograms are not kept, so there are no percentiles to show.
-  latencystats: () => [],
+  latencystats: ({ node }) => {
+    const percentiles = (node.config.get('latency-tracking-info-percentiles') ?? '')
+      .split(/\s+/)
+      .filter((t) => t !== '')
+      .map(Number)
+      .filter((n) => Number.isFinite(n));
+    const out: Lines = [];
+    for (const [name, h] of node.latencyTracker.byCommand) {
+      if (h.total === 0) continue;
+      const parts = percentiles.map((p) => `p${p}=${(h.percentile(p) / 1000).toFixed(3)}`);
+      out.push(`latency_percentiles_usec_${name}:${parts.join(',')}`);
+    }
+    return out;
+  },
   cluster: ({ node }) => [`cluster_enabled:${node.clusterEnabled ? 1 : 0}`],
   keyspace: ({ node }) => {
     const out: Lines = [];

@@ -36,7 +36,11 @@ export class ServerStats {
     else if (this.errors.size < 128) this.errors.set(code, 1);
   }
 
+  /** Called by reset() (CONFIG RESETSTAT), for statistics kept elsewhere (latency histograms). */
+  readonly resetListeners: (() => void)[] = [];
+
   reset(): void {
+    for (const l of this.resetListeners) l();
     this.totalConnectionsReceived = 0;
     this.totalCommandsProcessed = 0;
     this.rejectedConnections = 0;

@@ -389,3 +389,46 @@ describe('INFO rates', () => {
     assert.equal(new RateMeter().rates(5, 0, 0, 0).opsPerSec, 0);
   });
 });
+
+describe('latency tracking', () => {
+  it('histogram buckets keep HDR resolution and report highest equivalent values', async () => {
+    const { LatencyHistogram, bucketOf, bucketHighest } = await import('../../src/services/latency-tracking.js');
+    for (const ns of [1, 127, 128, 255, 256, 5000, 8192, 32768, 131072, 4_294_967_296, 99_000_000_000]) {
+      const b = bucketOf(ns);
+      assert.ok(bucketHighest(b) >= ns, `${ns} within its bucket`);
+      assert.ok(bucketHighest(b) - ns < ns / 100 + 1, `${ns} under 1% error`);
+      if (b > 0) assert.ok(bucketHighest(b - 1) < ns, `${ns} not in the previous bucket`);
+    }
+    const h = new LatencyHistogram();
+    for (const ns of [5000, 5000, 5000, 9000, 9000, 30000]) h.record(ns);
+    assert.equal(h.percentile(50), 5023);
+    assert.equal(h.percentile(99.9), 30079);
+    // Redis prints 8, 16, 33 for the bounds 8192, 16384 and 32768 ns.
+    assert.deepEqual(h.cumulativeBuckets(), [[8, 3], [16, 5], [33, 6]]);
+  });
+
+  it('INFO latencystats and LATENCY HISTOGRAM report commands called; CONFIG RESETSTAT clears them', () => {
+    const h = new Harness();
+    const c = h.client();
+    c.run('SET', 'a', '1');
+    c.run('SET', 'a', '2');
+    c.run('CLIENT', 'ID');
+    const text = textOf(c.run('INFO', 'latencystats'));
+    assert.match(text, /\r\nlatency_percentiles_usec_set:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n/);
+    assert.match(text, /latency_percentiles_usec_client\|id:p50=/);
+    const r = c.run('LATENCY', 'HISTOGRAM', 'set', 'client', 'nosuch');
+    assert.ok(Array.isArray(r));
+    assert.equal(r[0], 'set');
+    const set = r[1] as RespValue[];
+    assert.deepEqual(set.slice(0, 3), ['calls', 2, 'histogram_usec']);
+    const buckets = set[3] as number[];
+    assert.equal(buckets[buckets.length - 1], 2, 'cumulative count ends at calls');
+    assert.equal(r[2], 'client|id');
+    assert.equal(r.length, 4);
+    h.config.set('latency-tracking', 'no');
+    c.run('GET', 'a');
+    assert.equal(h.node.latencyTracker.byCommand.has('get'), false);
+    assert.equal(c.run('CONFIG', 'RESETSTAT'), 'OK');
+    assert.deepEqual(c.run('LATENCY', 'HISTOGRAM'), []);
+  });
+});

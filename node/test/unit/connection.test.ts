@@ -141,6 +141,20 @@ describe('connection commands', () => {
       assert.equal(errorOf(c.run('PING')), 'NOAUTH Authentication required.');
     });
 
+    it('drops every subscription', () => {
+      const h = new Harness();
+      const c = h.client();
+      const p = h.client();
+      c.run('SUBSCRIBE', 'news');
+      c.run('PSUBSCRIBE', 'n*');
+      assert.equal(p.run('PUBLISH', 'news', 'x'), 2);
+      c.pending();
+      assert.equal(c.run('RESET'), 'RESET');
+      assert.equal(c.session.subscriptionCount, 0);
+      assert.equal(p.run('PUBLISH', 'news', 'y'), 0);
+      assert.equal(c.run('GET', 'k'), null, 'out of the subscribed context');
+    });
+
     it('keeps a client authenticated when no password is set', () => {
       const h = new Harness();
       const c = h.client();

@@ -15,10 +15,6 @@ export const wait = {
   since: '3.0.0',
   complexity: 'O(1)',
   run(s, args) {
-    if (s.node.clusterEnabled && s.kindFlags.includes('S')) {
-      s.error('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.');
-      return;
-    }
     const numReplicas = parseInteger(args[1]!);
     if (numReplicas === null) {
       s.error(Err.notInteger);

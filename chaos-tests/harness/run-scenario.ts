@@ -119,11 +119,12 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
     }
     if (inj.victimPrimaries.length > 0) {
       const gate = s.recoveryGate === 'failover' && failoverMs !== undefined ? inj.faultAtMs + failoverMs : inj.faultAtMs;
-      const first = await eventually(() => w.writes.find((x) => x.outcome === 'ack' && x.endMs > 0 && x.startMs >= gate && affected[x.slot] === 1), {
+      const first = await eventually(() => w.writes.find((x) => x.outcome === 'ack' && x.endMs > 0 && x.startMs > gate && affected[x.slot] === 1), {
         timeoutMs: failoverTimeoutMs, intervalMs: 20, what: 'a write on the affected slots to succeed',
       }).catch(() => undefined);
       if (first) recoveryMs = first.endMs - inj.faultAtMs;
       else notes.push('no write on the affected slots succeeded before the timeout');
+      // Strictly after: a write started in the fault's millisecond may have been answered by the victim.
       // Keep writing on the new owner for a while, so healing has data to reconcile.
       const base = w.ackedCount((x) => affected[x.slot] === 1 && x.startMs >= gate);
       await eventually(() => w.ackedCount((x) => affected[x.slot] === 1 && x.startMs >= gate) >= base + 200, { timeoutMs: 15000, what: '200 more writes on the affected slots' }).catch(() => notes.push('fewer than 200 writes on the affected slots after recovery'));

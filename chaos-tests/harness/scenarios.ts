@@ -90,8 +90,8 @@ export const killPrimary: Scenario = {
   async inject(ctx) {
     const [p] = await pickPrimaries(ctx, 1, false);
     if (!p) throw new Error('no primary');
-    const faultAtMs = ctx.now();
     killAll(ctx, [p.record]);
+    const faultAtMs = ctx.now();
     await gone(ctx, [p.record]);
     return { description: `kill -9 primary ${p.record.port} (zone ${p.record.zone})`, victims: [p.record], victimPrimaries: [p], faultAtMs };
   },
@@ -125,8 +125,8 @@ export const stopPrimary: Scenario = {
   async inject(ctx) {
     const [p] = await pickPrimaries(ctx, 1, false);
     if (!p) throw new Error('no primary');
-    const faultAtMs = ctx.now();
     if (!ctx.cluster.signal(p.record, 'SIGSTOP')) throw new Error(`node ${p.record.port} not running`);
+    const faultAtMs = ctx.now();
     return { description: `SIGSTOP primary ${p.record.port} (zone ${p.record.zone}) until its replica took over`, victims: [p.record], victimPrimaries: [p], faultAtMs };
   },
   async heal(ctx, inj) {
@@ -149,8 +149,8 @@ export const killZone: Scenario = {
     const victims = zoneNodes(ctx, zone);
     const topo = await liveTopology(ctx.cluster);
     const victimPrimaries = topo.filter((n) => n.role === 'primary' && n.slots.length > 0 && n.record.zone === zone);
-    const faultAtMs = ctx.now();
     killAll(ctx, victims);
+    const faultAtMs = ctx.now();
     await gone(ctx, victims);
     return { description: `kill -9 zone ${zone}: ${victims.map((v) => v.port).join(' ')}`, victims, victimPrimaries, faultAtMs };
   },
@@ -189,8 +189,8 @@ export const killTwoPrimaries: Scenario = {
   async inject(ctx) {
     const ps = await pickPrimaries(ctx, 2, true);
     const victims = ps.map((p) => p.record);
-    const faultAtMs = ctx.now();
     killAll(ctx, victims);
+    const faultAtMs = ctx.now();
     await gone(ctx, victims);
     return { description: `kill -9 primaries ${victims.map((v) => `${v.port} (zone ${v.zone})`).join(' and ')}`, victims, victimPrimaries: ps, faultAtMs };
   },
@@ -207,8 +207,8 @@ export const restartPrimaryFast: Scenario = {
   async inject(ctx) {
     const [p] = await pickPrimaries(ctx, 1, false);
     if (!p) throw new Error('no primary');
-    const faultAtMs = ctx.now();
     killAll(ctx, [p.record]);
+    const faultAtMs = ctx.now();
     await gone(ctx, [p.record]);
     await restart(ctx, [p.record]);
     const restartedAfterMs = ctx.now() - faultAtMs;

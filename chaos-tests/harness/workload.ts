@@ -122,6 +122,10 @@ export class Workload {
     if (e.name !== 'Error' && e.name !== 'ReplyError') return e.name;
     // ioredis's commandTimeout error (its own text, no code): the same kind as ours.
     if (e.message === 'Command timed out') return 'timeout';
+    if (e.message === 'Connection is closed.') return 'connection-closed';
+    // ioredis gives up after maxRedirections retries; what matters is the last node's error.
+    const lastNodeError = (e as { lastNodeError?: unknown }).lastNodeError;
+    if (e.message.startsWith('Too many Cluster redirections')) return `too-many-redirections(${lastNodeError ? this.classify(lastNodeError) : '?'})`;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
     // ioredis's own errors carry no code; keep a short, stable form of the message.

@@ -3,7 +3,7 @@
 // the bench, then prints the functions with the most self time. It is how
 // the bench's findings are turned into "what is in the way".
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,9 +24,10 @@ interface CpuProfile {
 
 const PORT = 16899;
 
-async function waitPort(port: number, timeoutMs: number): Promise<void> {
+async function waitPort(port: number, timeoutMs: number, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) throw new Error('tessera-server exited during startup');
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port }, () => {
         s.destroy();
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   );
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   try {
-    await waitPort(PORT, 15000);
+    await waitPort(PORT, 15000, server);
     await warmUp(PORT, 20000);
     const res = await runBenchmark(PORT, test, pipeline, requests);
     process.stdout.write(res.ok ? `${test.name} P${pipeline}: ${Math.round(res.sample.rps)} rps, p50 ${res.sample.p50Ms} ms, p99 ${res.sample.p99Ms} ms\n` : `${test.name}: ${res.error}\n`);
@@ -92,9 +93,12 @@ async function main(): Promise<void> {
   rmSync(profDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
   const profile = JSON.parse(readFileSync(out, 'utf8')) as CpuProfile;
-  const rows = selfTimes(profile);
+  // Idle is time the event loop waited for the client; percentages are of the busy rest.
+  const all = selfTimes(profile);
+  const idle = all.find((r) => r.name === '(idle)')?.ms ?? 0;
+  const rows = all.filter((r) => r.name !== '(idle)');
   const total = rows.reduce((a, r) => a + r.ms, 0);
-  process.stdout.write(`profile: ${out} (${(total / 1000).toFixed(1)} s sampled)\nself time, top 30:\n`);
+  process.stdout.write(`profile: ${out} (${(total / 1000).toFixed(1)} s busy, ${(idle / 1000).toFixed(1)} s idle)\nself time of busy time, top 30:\n`);
   for (const r of rows.slice(0, 30)) process.stdout.write(`${((100 * r.ms) / total).toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(6)} ms  ${r.name}\n`);
 }
 

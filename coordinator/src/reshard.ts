@@ -1,0 +1,308 @@
+// Carries out a slot plan with Redis Cluster's own migration protocol, slot
+// by slot: SETSLOT IMPORTING on the target, SETSLOT MIGRATING on the source,
+// GETKEYSINSLOT + pipelined MIGRATE ... KEYS batches until the slot is empty,
+// then SETSLOT NODE on the target, the source and every other primary. The
+// plan and the scale operation around it live in a state file, so a run that
+// was killed, or that lost a source to a failover, resumes from what the
+// cluster says now: a slot whose target already owns it is done, a slot still
+// owned elsewhere is (re)migrated from whoever owns it now.
+//
+// Moves out of different sources run in parallel (one worker per source);
+// moves out of one source run one at a time (a node has one MIGRATE socket per
+// target and a slot's keys are listed from its source).
+
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ClusterClient, NodeReplyError, type Endpoint, type Reply } from './client.js';
+import type { SlotMove } from './reshard-plan.js';
+import type { TopoNode, Topology } from './topology.js';
+
+export interface ReshardState {
+  readonly version: 1;
+  readonly createdAt: string;
+  /** What the run is for, to print on resume ("scale to 4 shards"). */
+  readonly purpose: string;
+  /** Seeds to reconnect with. */
+  readonly seeds: readonly Endpoint[];
+  /** Slot moves; `to` and `from` are node ids of primaries when planned. */
+  readonly moves: readonly SlotMove[];
+  /** Scale-in: nodes to forget and stop once their slots are gone. */
+  readonly remove: readonly { id: string; host: string; port: number }[];
+  readonly keepReplicas: boolean;
+  /** Done slot count at the last save (informative; the cluster itself is the truth on resume). */
+  readonly doneSlots: number;
+  /** Target shard id -> the node ids of that shard when planned, to follow a failover of the target. */
+  readonly members: ShardMembers;
+}
+
+export type ShardMembers = Readonly<Record<string, readonly string[]>>;
+
+export function readReshardState(file: string): ReshardState | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as ReshardState;
+}
+
+export function writeReshardState(file: string, s: ReshardState): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, JSON.stringify(s) + '\n');
+  renameSync(tmp, file);
+}
+
+export function clearReshardState(file: string): void {
+  rmSync(file, { force: true });
+}
+
+export interface ExecuteOptions {
+  readonly batchKeys: number;
+  /** MIGRATE batches sent per pipeline round trip. */
+  readonly pipelineDepth: number;
+  readonly migrateTimeoutMs: number;
+  /** How long to wait for the cluster to settle after a node fails (failover). */
+  readonly recoverTimeoutMs: number;
+  readonly onProgress?: (p: Progress) => void;
+  /** Called after each slot; the state file is saved from here. */
+  readonly onSlotDone?: (doneSlots: number) => void;
+}
+
+export interface Progress {
+  readonly slotsDone: number;
+  readonly slotsTotal: number;
+  readonly keysMoved: number;
+  readonly keysPlanned: number;
+  readonly elapsedMs: number;
+  readonly event?: string;
+}
+
+export interface ExecuteResult {
+  readonly slotsMoved: number;
+  readonly keysMoved: number;
+  readonly elapsedMs: number;
+  readonly recoveries: number;
+}
+
+class Retryable extends Error {
+  override readonly name = 'Retryable';
+}
+
+/** Owner of each slot from the nodes' own lines; the planned target wins when it already claims the slot. */
+function ownerOf(t: Topology, slot: number, preferred: string | undefined): TopoNode | undefined {
+  let found: TopoNode | undefined;
+  for (const s of t.shards) {
+    if (!s.primary.slots.includes(slot)) continue;
+    if (s.primary.id === preferred) return s.primary;
+    found ??= s.primary;
+  }
+  return found;
+}
+
+/**
+ * The current primary of the shard a planned node belongs to: the node itself
+ * while it is a healthy primary, else whichever member of its shard (as
+ * recorded at plan time) is a healthy primary now (it failed over), else the
+ * primary a member replicates.
+ */
+export function resolvePrimary(t: Topology, id: string, members: readonly string[] = []): TopoNode | undefined {
+  const ids = [id, ...members.filter((m) => m !== id)];
+  for (const m of ids) {
+    const n = t.nodes.find((x) => x.id === m);
+    if (n && n.role === 'primary' && !n.failing) return n;
+  }
+  for (const m of ids) {
+    const n = t.nodes.find((x) => x.id === m);
+    if (n && n.role === 'replica') {
+      const p = t.nodes.find((x) => x.id === n.primaryId && x.role === 'primary' && !x.failing);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
+
+function hasMarkers(t: Topology, slot: number): boolean {
+  return t.nodes.some((n) => n.migrating.has(slot) || n.importing.has(slot));
+}
+
+/** Moves that are not yet complete according to the cluster (owner != target, or a marker left open). */
+export function pendingMoves(t: Topology, moves: readonly SlotMove[], members: ShardMembers = {}): SlotMove[] {
+  return moves.filter((m) => {
+    const target = resolvePrimary(t, m.to, members[m.to]);
+    const owner = ownerOf(t, m.slot, target?.id);
+    return !target || !owner || owner.id !== target.id || hasMarkers(t, m.slot);
+  });
+}
+
+export class ReshardExecutor {
+  private keysMoved = 0;
+  private slotsDone = 0;
+  private recoveries = 0;
+  private started = 0;
+  private topo!: Topology;
+
+  constructor(private readonly client: ClusterClient, private readonly opts: ExecuteOptions, private readonly members: ShardMembers) {}
+
+  /** Runs every move not yet complete in the cluster; `moves` is the whole plan (done ones are recognised and skipped). */
+  async run(moves: readonly SlotMove[]): Promise<ExecuteResult> {
+    this.started = Date.now();
+    const total = moves.length;
+    const keysPlanned = moves.reduce((a, m) => a + m.keys, 0);
+    this.topo = (await this.client.snapshot()).topology;
+    let pending = pendingMoves(this.topo, moves, this.members);
+    this.slotsDone = total - pending.length;
+    const report = (event?: string): void => this.opts.onProgress?.({
+      slotsDone: this.slotsDone, slotsTotal: total, keysMoved: this.keysMoved, keysPlanned,
+      elapsedMs: Date.now() - this.started, ...(event === undefined ? {} : { event }),
+    });
+    report();
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 50) throw new Error(`giving up after ${round} recovery rounds; ${pending.length} slots still pending`);
+      // One worker per current source.
+      const bySource = new Map<string, SlotMove[]>();
+      for (const m of pending) {
+        const target = resolvePrimary(this.topo, m.to, this.members[m.to]);
+        const src = ownerOf(this.topo, m.slot, target?.id);
+        const k = src?.id ?? '?';
+        let list = bySource.get(k);
+        if (!list) bySource.set(k, (list = []));
+        list.push(m);
+      }
+      let failed: Error | undefined;
+      await Promise.all([...bySource.values()].map(async (list) => {
+        for (const m of list) {
+          if (failed) return;
+          try {
+            await this.moveSlot(m);
+            this.slotsDone++;
+            this.opts.onSlotDone?.(this.slotsDone);
+            report();
+          } catch (e) {
+            failed ??= e instanceof Error ? e : new Error(String(e));
+            return;
+          }
+        }
+      }));
+      if (!failed) break;
+      if (failed instanceof NodeReplyError && !isTransient(failed)) throw failed;
+      // A node stopped answering or the topology moved under us (failover): wait for the cluster to settle, re-read, go on.
+      this.recoveries++;
+      report(`recovering: ${failed.message}`);
+      await this.settle();
+      pending = pendingMoves(this.topo, moves, this.members);
+      this.slotsDone = total - pending.length;
+    }
+    return { slotsMoved: moves.length, keysMoved: this.keysMoved, elapsedMs: Date.now() - this.started, recoveries: this.recoveries };
+  }
+
+  /** Waits until every slot has a live owner and no node is failing, then refreshes the topology. */
+  private async settle(): Promise<void> {
+    const deadline = Date.now() + this.opts.recoverTimeoutMs;
+    let last = '';
+    for (;;) {
+      try {
+        const snap = await this.client.snapshot();
+        const owned = new Set<number>();
+        for (const s of snap.topology.shards) if (!s.primary.failing) for (const x of s.primary.slots) owned.add(x);
+        const dead = snap.topology.nodes.filter((n) => n.role === 'primary' && n.slots.length > 0 && n.failing);
+        if (owned.size === 16384 && dead.length === 0) {
+          this.topo = snap.topology;
+          return;
+        }
+        last = `${16384 - owned.size} slots without a live owner, ${dead.length} failing primaries`;
+      } catch (e) {
+        last = (e as Error).message;
+      }
+      if (Date.now() > deadline) throw new Error(`cluster did not settle within ${this.opts.recoverTimeoutMs} ms: ${last}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  private async moveSlot(m: SlotMove): Promise<void> {
+    const t = this.topo;
+    const target = resolvePrimary(t, m.to, this.members[m.to]);
+    if (!target) throw new Retryable(`target ${m.to} of slot ${m.slot} is not reachable as a primary`);
+    const source = ownerOf(t, m.slot, target.id);
+    if (!source) throw new Retryable(`slot ${m.slot} has no owner`);
+    const tc = this.client.node(target);
+    if (source.id !== target.id) {
+      const sc = this.client.node(source);
+      await tc.call('CLUSTER', 'SETSLOT', m.slot, 'IMPORTING', source.id);
+      await sc.call('CLUSTER', 'SETSLOT', m.slot, 'MIGRATING', target.id);
+      const batch = this.opts.batchKeys;
+      for (;;) {
+        const keys = await sc.callBuffer('CLUSTER', 'GETKEYSINSLOT', m.slot, batch * this.opts.pipelineDepth);
+        if (!Array.isArray(keys) || keys.length === 0) break;
+        const cmds: (string | number | Buffer)[][] = [];
+        for (let i = 0; i < keys.length; i += batch) {
+          const part = keys.slice(i, i + batch) as Buffer[];
+          cmds.push(['MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'KEYS', ...part]);
+        }
+        const res = await sc.pipeline(cmds);
+        for (let i = 0; i < res.length; i++) {
+          const r = res[i];
+          const part = (keys.slice(i * batch, (i + 1) * batch)) as Buffer[];
+          if (r instanceof Error) {
+            if (r instanceof NodeReplyError && /BUSYKEY/.test(r.message)) {
+              await this.resolveBusy(source, target, part);
+              continue;
+            }
+            throw r;
+          }
+          this.keysMoved += part.length;
+        }
+      }
+    }
+    // Target first (it bumps its epoch and so wins), then the source, then everyone else; others learn by gossip if unreachable.
+    await tc.call('CLUSTER', 'SETSLOT', m.slot, 'NODE', target.id);
+    if (source.id !== target.id) await this.client.node(source).call('CLUSTER', 'SETSLOT', m.slot, 'NODE', target.id);
+    const others = t.nodes.filter((n) => n.role === 'primary' && n.id !== target.id && n.id !== source.id && !n.failing);
+    await Promise.all(others.map(async (n) => {
+      try {
+        await this.client.node(n).call('CLUSTER', 'SETSLOT', m.slot, 'NODE', target.id);
+      } catch { /* gossip carries the new owner there */ }
+    }));
+    // Keep our view current for the next slot of this worker.
+    for (const n of t.nodes as TopoNode[]) {
+      (n.migrating as Map<number, string>).delete(m.slot);
+      (n.importing as Map<number, string>).delete(m.slot);
+    }
+    const srcSlots = source.slots as number[];
+    const idx = srcSlots.indexOf(m.slot);
+    if (idx >= 0 && source.id !== target.id) srcSlots.splice(idx, 1);
+    if (!target.slots.includes(m.slot)) (target.slots as number[]).push(m.slot);
+  }
+
+  /**
+   * BUSYKEY: the target already has a key the source still lists. That
+   * happens only when the source failed over before its replica saw the DEL
+   * of an earlier MIGRATE, so the target's copy is the newer one (later
+   * writes reached it through ASK). Keep it and drop the stale source copy.
+   */
+  private async resolveBusy(source: TopoNode, target: TopoNode, keys: Buffer[]): Promise<void> {
+    const sc = this.client.node(source);
+    const tc = this.client.node(target);
+    for (const k of keys) {
+      const onTarget = await tc.call('EXISTS', k);
+      if (onTarget === 1) {
+        await sc.call('DEL', k);
+      } else {
+        const r: Reply = await sc.call('MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'KEYS', k);
+        if (r === 'NOKEY') continue;
+      }
+      this.keysMoved++;
+    }
+  }
+}
+
+function isTransient(e: NodeReplyError): boolean {
+  // A node that lost its role or a slot mid-way answers with these; re-reading the topology fixes it.
+  return /not the owner|I'm not|no longer|MOVED|CLUSTERDOWN|IOERR|LOADING|READONLY|not a master|Unknown node|don't know/i.test(e.message);
+}
+
+export function formatProgress(p: Progress, width = 30): string {
+  const frac = p.slotsTotal === 0 ? 1 : p.slotsDone / p.slotsTotal;
+  const filled = Math.round(frac * width);
+  const secs = p.elapsedMs / 1000;
+  const rate = secs > 0 ? p.keysMoved / secs : 0;
+  const slotRate = secs > 0 ? p.slotsDone / secs : 0;
+  const etaS = slotRate > 0 ? Math.max(0, (p.slotsTotal - p.slotsDone) / slotRate) : NaN;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.slotsDone}/${p.slotsTotal} slots, ${p.keysMoved} keys, ${Math.round(rate)} keys/s, ETA ${Number.isFinite(etaS) ? `${etaS.toFixed(0)}s` : '?'}`;
+}

@@ -14,6 +14,7 @@ import { Connection, type ConnectionHost } from './connection.js';
 import { protectedModeRefusal } from '../config/protected-mode.js';
 import { randomHexId, realRandom, wallClockMs } from '../runtime/clock.js';
 import { ClusterSetup } from './cluster-setup.js';
+import { installMigrateClient, type MigrateClient } from './migrate-client.js';
 
 export interface ServerOptions {
   config: Config;
@@ -39,6 +40,8 @@ export class TesseraServer implements ConnectionHost, NodeHost {
   tcpPort = 0;
   /** Cluster mode (cluster-enabled yes): the core, its bus runtime and nodes.conf. */
   cluster: ClusterSetup | null = null;
+  /** MIGRATE's cached connections to other nodes. */
+  private readonly migrateClient: MigrateClient;
 
   constructor(private readonly opts: ServerOptions) {
     this.configFile = opts.configFile;
@@ -52,6 +55,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
       commands: ALL_COMMANDS,
     });
     this.node.keyspace.nowMs = wallClockMs();
+    this.migrateClient = installMigrateClient(this.node);
   }
 
   get logger(): Logger {
@@ -199,6 +203,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     if (this.stopping) return;
     this.stopping = true;
     if (this.cron) clearInterval(this.cron);
+    this.migrateClient.stop();
     if (this.blockTimer) clearTimeout(this.blockTimer);
     for (const l of this.listeners) l.close();
     for (const c of [...this.connections]) c.socket.destroy();

@@ -11,6 +11,7 @@ import { flushall } from './flushall.js';
 import { flushdb } from './flushdb.js';
 import { keys } from './keys.js';
 import { memory } from './memory.js';
+import { migrate } from './migrate.js';
 import { move } from './move.js';
 import { object } from './object.js';
 import { persist } from './persist.js';
@@ -42,6 +43,7 @@ export const commands: CommandSpec[] = [
   flushdb,
   keys,
   memory,
+  migrate,
   move,
   object,
   persist,

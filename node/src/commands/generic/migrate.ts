@@ -1,0 +1,408 @@
+// MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE]
+//         [AUTH password] [AUTH2 username password] [KEYS key [key ...]]
+//
+// Redis runs MIGRATE synchronously, blocking the whole server while it talks
+// to the target. Commands here run to completion and never do I/O, so MIGRATE
+// blocks only the calling client (like BLPOP: `s.blocked` set, its parser
+// paused) while a MigrateConnector (the server adapter's cached sockets)
+// carries RESTORE commands to the target; the reply is delivered later and
+// the client resumed. Keys are deleted here only once the target has
+// acknowledged them, in one event-loop turn, so when MIGRATE returns each
+// key is on exactly one side.
+//
+// Other clients keep running meanwhile, so a key may change after it was
+// serialised. Each key is WATCHed (a private watcher per key) from its
+// snapshot on; a key that changed is re-sent with REPLACE (or DELeted on the
+// target if it is gone here) before the local copy is removed, for a few
+// rounds; a key that keeps changing stays here and the command fails.
+// Large values are serialised in bounded steps with the event loop let go
+// between them; a value written to during that is re-serialised in one go.
+//
+// Replies and errors are Redis's (migrateCommand): +NOKEY when no key
+// exists, "IOERR error or timeout connecting to the client", "IOERR error or
+// timeout reading|writing to target instance", and "ERR Target instance
+// replied with error: <its error>" (e.g. BUSYKEY). A socket error before any
+// RESTORE reply is retried once on a fresh connection, unless it timed out.
+
+import type { CommandSpec } from '../spec.js';
+import type { Session } from '../session.js';
+import type { NodeState } from '../node-state.js';
+import type { ReplyWriter } from '../../resp/writer.js';
+import type { Database } from '../../keyspace/database.js';
+import { Session as SessionClass, type Transport } from '../session.js';
+import { Err } from '../../core/errors.js';
+import { is, parseInteger } from '../args.js';
+import { encodeCommand } from '../../resp/decoder.js';
+import { createDumpPayload, createDumpPayloadSteps } from '../../persistence/dump-payload.js';
+import type { EncodeOptions } from '../../persistence/rdb-object.js';
+import { encodeOptions } from './dump.js';
+import { lookupRead } from './common.js';
+
+export interface MigrateReply {
+  readonly error: boolean;
+  /** Status text, or the error message without its '-'. */
+  readonly text: string;
+}
+
+/** A connection to a target node, cached by the connector. */
+export interface MigrateLink {
+  /** The database last SELECTed on this connection (-1: unknown, SELECT next time). */
+  lastDbid: number;
+}
+
+export interface MigrateExchange {
+  /** Replies read, in order (fewer than asked for after an I/O error). */
+  readonly replies: readonly MigrateReply[];
+  readonly ioError: 'writing' | 'reading' | null;
+  readonly timedOut: boolean;
+}
+
+/** The socket side, implemented by the server adapter (server/migrate-client.ts) or a test double. */
+export interface MigrateConnector {
+  /** A cached or new connection to host:port, or null if it cannot connect within timeoutMs. */
+  connect(host: string, port: number, timeoutMs: number): Promise<MigrateLink | null>;
+  /** Writes the chunks and reads replyCount replies; timeoutMs bounds each I/O step. */
+  exchange(link: MigrateLink, chunks: readonly Buffer[], replyCount: number, timeoutMs: number): Promise<MigrateExchange>;
+  /** Forgets host:port's cached connection (after a socket error). */
+  close(host: string, port: number): void;
+  /** Lets the event loop run (between serialisation steps of a large value). */
+  pause(): Promise<void>;
+}
+
+const connectors = new WeakMap<NodeState, MigrateConnector>();
+
+export function setMigrateConnector(node: NodeState, connector: MigrateConnector): void {
+  connectors.set(node, connector);
+}
+
+const IOERR_CONNECT = 'IOERR error or timeout connecting to the client';
+/** Serialisation steps (a few thousand elements each) between event-loop pauses. */
+const STEPS_PER_PAUSE = 4;
+/** Rounds of re-sending keys written during the migration before giving up on them. */
+const MAX_RESYNC_ROUNDS = 5;
+
+/** What `s.blocked` holds while a MIGRATE is in flight. */
+const MIGRATING = Object.freeze({ migrate: true });
+
+/** A watcher that is not a client: WATCH bookkeeping only, to learn that one key changed. */
+const NO_TRANSPORT: Transport = {
+  write() {},
+  close() {},
+  remoteAddress: '',
+  localAddress: '',
+  fd: -1,
+};
+
+interface Request {
+  readonly s: Session;
+  readonly db: Database;
+  readonly dbIndex: number;
+  readonly host: string;
+  readonly port: number;
+  readonly targetDb: number;
+  readonly timeoutMs: number;
+  readonly copy: boolean;
+  readonly replace: boolean;
+  readonly username: string | null;
+  readonly password: string | null;
+  readonly keys: string[];
+  readonly connector: MigrateConnector;
+  readonly opts: EncodeOptions;
+}
+
+/** One key's snapshot: what was sent, and a watcher that says whether it changed since. */
+interface Entry {
+  readonly key: string;
+  watcher: Session;
+  /** RESTORE frame, or a DEL frame when the key vanished locally (re-sync rounds). */
+  frame: Buffer;
+}
+
+function migrateKeys(args: readonly string[]): number[] {
+  let first = 3;
+  let num = 1;
+  for (let i = 6; i < args.length; i++) {
+    if (is(args[i], 'auth')) i++;
+    else if (is(args[i], 'auth2')) i += 2;
+    else if (is(args[i], 'keys')) {
+      if (args[3]!.length > 0) return [];
+      first = i + 1;
+      num = args.length - first;
+      break;
+    }
+  }
+  const out: number[] = [];
+  for (let k = 0; k < num; k++) out.push(first + k);
+  return out;
+}
+
+export const migrate = {
+  name: 'migrate',
+  arity: -6,
+  flags: ['write', 'movablekeys'],
+  group: 'generic',
+  keys: { first: 3, last: 3, step: 1, find: migrateKeys },
+  acl: ['@keyspace', '@write', '@slow', '@dangerous'],
+  summary: 'Atomically transfer a key from a Redis instance to another one.',
+  since: '2.6.0',
+  complexity:
+    'This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.',
+  tips: ['nondeterministic_output'],
+  run(s, args) {
+    let copy = false;
+    let replace = false;
+    let username: string | null = null;
+    let password: string | null = null;
+    let firstKey = 3;
+    let numKeys = 1;
+    for (let j = 6; j < args.length; j++) {
+      const more = args.length - 1 - j;
+      const a = args[j]!;
+      if (is(a, 'copy')) copy = true;
+      else if (is(a, 'replace')) replace = true;
+      else if (is(a, 'auth')) {
+        if (more < 1) return s.error(Err.syntax);
+        password = args[++j]!;
+      } else if (is(a, 'auth2')) {
+        if (more < 2) return s.error(Err.syntax);
+        username = args[++j]!;
+        password = args[++j]!;
+      } else if (is(a, 'keys')) {
+        if (args[3]!.length !== 0) return s.error('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');
+        firstKey = j + 1;
+        numKeys = args.length - j - 1;
+        break;
+      } else {
+        return s.error(Err.syntax);
+      }
+    }
+    const timeout = parseInteger(args[5]!);
+    if (timeout === null) return s.error(Err.notInteger);
+    const targetDb = parseInteger(args[4]!);
+    if (targetDb === null) return s.error(Err.notInteger);
+    const keys: string[] = [];
+    for (let j = 0; j < numKeys; j++) {
+      const key = args[firstKey + j]!;
+      if (lookupRead(s, key) !== undefined) keys.push(key);
+    }
+    if (keys.length === 0) {
+      s.out.simple('NOKEY');
+      return;
+    }
+    const connector = connectors.get(s.node);
+    if (connector === undefined) return s.error(IOERR_CONNECT);
+    if (s.inExec) {
+      // EXEC cannot be suspended half-way, and Redis's MIGRATE inside a
+      // transaction relies on blocking the whole server, which we do not.
+      return s.error('ERR MIGRATE is not supported inside MULTI/EXEC');
+    }
+    const req: Request = {
+      s,
+      db: s.db,
+      dbIndex: s.dbIndex,
+      host: args[1]!,
+      port: Number(args[2]!),
+      targetDb,
+      timeoutMs: timeout <= 0 ? 1000 : timeout,
+      copy,
+      replace,
+      username,
+      password,
+      keys,
+      connector,
+      opts: encodeOptions(s.node.config),
+    };
+    s.blocked = MIGRATING;
+    void runMigration(req).then(
+      (reply) => finish(req, reply),
+      (e: unknown) => finish(req, (w) => w.error(`ERR internal error in 'migrate': ${e instanceof Error ? e.message : String(e)}`)),
+    );
+  },
+} as const satisfies CommandSpec;
+
+/** Delivers the reply and lets the client's next command run. */
+function finish(req: Request, reply: (w: ReplyWriter) => void): void {
+  const s = req.s;
+  s.blocked = null;
+  s.node.deliver(s, (w) => {
+    reply(w);
+  });
+  s.node.host.resume(s);
+}
+
+function error(s: Session, message: string): (w: ReplyWriter) => void {
+  // Counted in errorstats like any error reply.
+  const sp = message.indexOf(' ');
+  s.node.stats.countError(sp < 0 ? message : message.slice(0, sp));
+  return (w) => w.error(message);
+}
+
+function watchKey(req: Request, key: string): Session {
+  const w = new SessionClass(req.s.node, NO_TRANSPORT, req.s.out, -1);
+  req.s.node.watches.watch(w, req.dbIndex, key);
+  return w;
+}
+
+function unwatch(req: Request, w: Session): void {
+  req.s.node.watches.unwatchAll(w);
+}
+
+/**
+ * The RESTORE (or DEL) frame for key's current value, or null if the key is
+ * gone or already expired. Serialised in steps unless `oneShot`.
+ */
+async function snapshot(req: Request, key: string, replace: boolean, oneShot: boolean): Promise<Buffer | null> {
+  const ks = req.s.node.keyspace;
+  const value = req.db.peek(key, ks.nowMs);
+  if (value === undefined) return null;
+  let ttl = 0;
+  const expireAt = req.db.getExpire(key);
+  if (expireAt !== undefined) {
+    ttl = expireAt - ks.nowMs;
+    if (ttl < 0) return null;
+    if (ttl < 1) ttl = 1;
+  }
+  let payload: Buffer;
+  if (oneShot) {
+    payload = createDumpPayload(value, req.opts);
+  } else {
+    const steps = createDumpPayloadSteps(value, req.opts);
+    let n = 0;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        payload = r.value;
+        break;
+      }
+      if (++n % STEPS_PER_PAUSE === 0) await req.connector.pause();
+    }
+  }
+  const cmd: (string | Buffer)[] = [req.s.node.clusterEnabled ? 'RESTORE-ASKING' : 'RESTORE', key, String(ttl), payload];
+  if (replace) cmd.push('REPLACE');
+  return encodeCommand(cmd);
+}
+
+/** A consistent snapshot of key (re-serialised in one go if it changed while being serialised). */
+async function consistentEntry(req: Request, key: string, replace: boolean): Promise<Entry | null> {
+  let watcher = watchKey(req, key);
+  let frame = await snapshot(req, key, replace, false);
+  if (watcher.watchDirty) {
+    unwatch(req, watcher);
+    watcher = watchKey(req, key);
+    frame = await snapshot(req, key, replace, true);
+  }
+  if (frame === null) {
+    unwatch(req, watcher);
+    return null;
+  }
+  return { key, watcher, frame };
+}
+
+async function runMigration(req: Request): Promise<(w: ReplyWriter) => void> {
+  const entries: Entry[] = [];
+  try {
+    for (const key of req.keys) {
+      const e = await consistentEntry(req, key, req.replace);
+      if (e !== null) entries.push(e);
+    }
+    return await sendRounds(req, entries);
+  } finally {
+    for (const e of entries) unwatch(req, e.watcher);
+  }
+}
+
+interface BatchResult {
+  /** Entries the target acknowledged. */
+  readonly acked: Entry[];
+  /** Error reply to give, or null on success. */
+  readonly error: string | null;
+}
+
+/** Sends entries (with AUTH/SELECT as needed), retrying once on a fresh connection as Redis does. */
+async function sendBatch(req: Request, entries: readonly Entry[]): Promise<BatchResult> {
+  const { connector } = req;
+  let mayRetry = true;
+  for (;;) {
+    const link = await connector.connect(req.host, req.port, req.timeoutMs);
+    if (link === null) return { acked: [], error: IOERR_CONNECT };
+    const chunks: Buffer[] = [];
+    if (req.password !== null) chunks.push(encodeCommand(req.username !== null ? ['AUTH', req.username, req.password] : ['AUTH', req.password]));
+    const select = link.lastDbid !== req.targetDb;
+    if (select) chunks.push(encodeCommand(['SELECT', String(req.targetDb)]));
+    const preamble = chunks.length;
+    for (const e of entries) chunks.push(e.frame);
+    const ex = await connector.exchange(link, chunks, chunks.length, req.timeoutMs);
+    const pre = ex.replies.slice(0, preamble);
+    const restores = ex.replies.slice(preamble);
+    const socketError = ex.ioError !== null;
+    if (socketError && restores.length === 0 && mayRetry && !ex.timedOut) {
+      // A stale cached connection is common; a fresh one usually works.
+      connector.close(req.host, req.port);
+      mayRetry = false;
+      continue;
+    }
+    let targetError: string | null = null;
+    const acked: Entry[] = [];
+    const preError = pre.find((r) => r.error);
+    for (let j = 0; j < restores.length && j < entries.length; j++) {
+      const r = restores[j]!;
+      if (preError !== undefined || r.error) {
+        if (targetError === null) {
+          link.lastDbid = -1;
+          targetError = `ERR Target instance replied with error: ${(preError ?? r).text}`;
+        }
+      } else {
+        acked.push(entries[j]!);
+      }
+    }
+    if (targetError !== null) return { acked, error: targetError };
+    if (socketError) {
+      connector.close(req.host, req.port);
+      return { acked, error: `IOERR error or timeout ${ex.ioError} to target instance` };
+    }
+    link.lastDbid = req.targetDb;
+    return { acked, error: null };
+  }
+}
+
+/**
+ * Sends the snapshots, then re-sends keys written meanwhile until the target
+ * holds what is here; deletes acknowledged, unchanged keys locally (unless
+ * COPY) in the same turn as the last acknowledgement.
+ */
+async function sendRounds(req: Request, entries: Entry[]): Promise<(w: ReplyWriter) => void> {
+  const s = req.s;
+  let batch = entries;
+  let firstError: string | null = null;
+  for (let round = 0; batch.length > 0; round++) {
+    const result = await sendBatch(req, batch);
+    if (result.error !== null && firstError === null) firstError = result.error;
+    const stale: Entry[] = [];
+    for (const e of result.acked) {
+      if (req.copy) continue;
+      if (!e.watcher.watchDirty) {
+        // The target holds exactly what is here: the key now lives there only.
+        if (req.db.delete(e.key)) s.node.notify('g', 'del', e.key, req.dbIndex);
+        continue;
+      }
+      stale.push(e);
+    }
+    if (stale.length === 0 || result.error !== null) break;
+    if (round + 1 >= MAX_RESYNC_ROUNDS) {
+      if (firstError === null) firstError = 'ERR MIGRATE gave up: keys kept changing during the migration, they stay on this node';
+      break;
+    }
+    // Written while in flight: send the newer value (or delete it there).
+    const next: Entry[] = [];
+    for (const e of stale) {
+      unwatch(req, e.watcher);
+      const fresh = await consistentEntry(req, e.key, true);
+      if (fresh !== null) next.push(fresh);
+      else next.push({ key: e.key, watcher: watchKey(req, e.key), frame: encodeCommand(['DEL', e.key]) });
+    }
+    entries.push(...next);
+    batch = next;
+  }
+  if (firstError !== null) return error(s, firstError);
+  return (w) => w.ok();
+}

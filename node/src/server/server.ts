@@ -14,6 +14,7 @@ import { Connection, type ConnectionHost } from './connection.js';
 import { protectedModeRefusal } from '../config/protected-mode.js';
 import { randomHexId, realRandom, wallClockMs } from '../runtime/clock.js';
 import { ClusterSetup } from './cluster-setup.js';
+import { NodeReplication } from './replication-node.js';
 import { installMigrateClient, type MigrateClient } from './migrate-client.js';
 
 export interface ServerOptions {
@@ -40,6 +41,8 @@ export class TesseraServer implements ConnectionHost, NodeHost {
   tcpPort = 0;
   /** Cluster mode (cluster-enabled yes): the core, its bus runtime and nodes.conf. */
   cluster: ClusterSetup | null = null;
+  /** Replication (REPLICAOF, WAIT, the Replication gRPC service). */
+  readonly replication: NodeReplication;
   /** MIGRATE's cached connections to other nodes. */
   private readonly migrateClient: MigrateClient;
 
@@ -56,6 +59,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     });
     this.node.keyspace.nowMs = wallClockMs();
     this.migrateClient = installMigrateClient(this.node);
+    this.replication = new NodeReplication(this.node, opts.logger, () => this.tcpPort);
   }
 
   get logger(): Logger {
@@ -86,6 +90,8 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     this.tcpPort = typeof first === 'object' && first ? first.port : port;
     this.startCron();
     if (this.cluster) await this.cluster.start();
+    // Standalone: our own gRPC server on the bus port; cluster mode: the bus hosts the service (addReplicationService).
+    await this.replication.start({ ownServer: this.cluster === null });
   }
 
   private listenOne(host: string, port: number): Promise<net.Server> {
@@ -207,6 +213,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     if (this.blockTimer) clearTimeout(this.blockTimer);
     for (const l of this.listeners) l.close();
     for (const c of [...this.connections]) c.socket.destroy();
+    await this.replication.stop().catch((e: unknown) => this.logger.warn(`replication stop: ${(e as Error).message}`));
     if (this.cluster) await this.cluster.stop().catch((e: unknown) => this.logger.warn(`cluster stop: ${(e as Error).message}`));
     this.logger.info('Tessera is now ready to exit, bye bye...');
     this.opts.onExit?.(code);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import type { NodeState } from '../commands/node-state.js';
 import { STARTUP_BYTES } from '../keyspace/keyspace.js';
 import { REDIS_VERSION, TESSERA_VERSION } from '../commands/server/version.js';
+import { replicationSyncStatsLines } from '../replication/info.js';
 
 export interface ProcessFacts {
   /** "Linux 6.1.0 x86_64", as uname shows it. */
@@ -322,9 +323,7 @@ const BUILDERS: Record<SectionName, (ctx: InfoContext) => Lines> = {
       'instantaneous_input_repl_kbps:0.00',
       'instantaneous_output_repl_kbps:0.00',
       `rejected_connections:${st.rejectedConnections}`,
-      'sync_full:0',
-      'sync_partial_ok:0',
-      'sync_partial_err:0',
+      ...replicationSyncStatsLines(node.replication?.state ?? null),
       `expired_keys:${ks.expiredKeys}`,
       `expired_stale_perc:${(ks.expiredStalePerc * 100).toFixed(2)}`,
       `expired_time_cap_reached_count:${ks.expiredTimeCapReachedCount}`,
@@ -362,7 +361,7 @@ const BUILDERS: Record<SectionName, (ctx: InfoContext) => Lines> = {
       'reply_buffer_expands:0',
     ];
   },
-  replication: ({ node }) => [
+  replication: ({ node }) => node.replication?.infoLines() ?? [
     'role:master',
     'connected_slaves:0',
     'master_failover_state:no-failover',

@@ -7,6 +7,9 @@ import { lastsave } from './lastsave.js';
 import { slowlog } from './slowlog.js';
 import { latency } from './latency.js';
 import { wait } from './wait.js';
+import { replicaof } from './replicaof.js';
+import { slaveof } from './slaveof.js';
+import { role } from './role.js';
 import { shutdown } from './shutdown.js';
 import { debug } from './debug.js';
 import { save } from './save.js';
@@ -22,6 +25,9 @@ export const commands: CommandSpec[] = [
   slowlog,
   latency,
   wait,
+  replicaof,
+  slaveof,
+  role,
   shutdown,
   debug,
   save,

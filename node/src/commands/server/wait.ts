@@ -2,6 +2,11 @@ import { NO_KEYS, type CommandSpec } from '../spec.js';
 import { Err } from '../../core/errors.js';
 import { parseInteger } from '../args.js';
 
+/**
+ * WAIT numreplicas timeout: blocks until `numreplicas` replicas acknowledged
+ * this client's last write, or `timeout` ms passed (0: forever); replies the
+ * number that did. Replication does the bookkeeping (NodeReplication.wait).
+ */
 export const wait = {
   name: 'wait',
   arity: 3,
@@ -15,6 +20,11 @@ export const wait = {
   since: '3.0.0',
   complexity: 'O(1)',
   run(s, args) {
+    const repl = s.node.replication;
+    if (repl?.state.isReplica) {
+      s.error('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.');
+      return;
+    }
     const numReplicas = parseInteger(args[1]!);
     if (numReplicas === null) {
       s.error(Err.notInteger);
@@ -29,8 +39,10 @@ export const wait = {
       s.error(Err.timeoutNegative);
       return;
     }
-    // No replicas exist yet, so zero have acknowledged, whatever was asked;
-    // Redis answers at once when none are connected either.
-    s.out.int(0);
+    if (repl === null) {
+      s.out.int(0);
+      return;
+    }
+    repl.wait(s, numReplicas, timeout);
   },
 } as const satisfies CommandSpec;

@@ -1,0 +1,306 @@
+// The primary's side of Replication.Sync (gRPC, on the bus port): one stream
+// per replica. The first frame is the replica's hello (PSYNC replid offset);
+// the pure ReplicationState decides between a partial resync (send the
+// backlog from the replica's offset) and a full sync (stream a point-in-time
+// snapshot in chunks across event-loop turns, queueing the live stream for
+// that replica meanwhile, then send the queue). Online replicas get every
+// propagated byte as CommandBatch frames, flushed once per event-loop turn.
+// Replica acks update the ack table and wake WAITs.
+//
+// Each replica also appears as a client session (flag S) so CLIENT LIST and
+// CLIENT KILL TYPE replica see it, as in Redis.
+
+import type * as grpc from '@grpc/grpc-js';
+import type { NodeState } from '../commands/node-state.js';
+import { Session, type Transport } from '../commands/session.js';
+import { ReplyWriter } from '../resp/writer.js';
+import type { Logger } from '../core/log.js';
+import type { ReplicationState, ReplicaRecord } from '../replication/state.js';
+import { KeyspaceSnapshot } from '../replication/snapshot.js';
+import { wallClockMs } from '../runtime/clock.js';
+import { decodeFrame, encodeFrame, ReplWireError, REPL_PROTOCOL_VERSION, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type ReplFrame } from './replication-wire.js';
+
+/** Snapshot bytes per chunk frame. */
+const CHUNK_BYTES = 256 * 1024;
+/** Time a snapshot may hold the event loop per turn before yielding to clients. */
+const SNAPSHOT_SLICE_MS = 8;
+/** Redis's client-output-buffer-limit for replicas (hard limit): a replica further behind is dropped. */
+const OUTPUT_LIMIT_BYTES = 256 * 1024 * 1024;
+
+type Call = grpc.ServerDuplexStream<Buffer, Buffer>;
+
+class ReplicaLink implements Transport {
+  phase: 'hello' | 'snapshot' | 'online' | 'closed' = 'hello';
+  rec: ReplicaRecord | null = null;
+  session: Session | null = null;
+  /** Stream bytes produced while the snapshot is being sent, with their start offset. */
+  queued: Buffer[] = [];
+  queuedBytes = 0;
+  queuedFrom = 0;
+  /** Offset up to which the stream was written to this replica. */
+  sentOffset = 0;
+  readonly remoteAddress: string;
+  readonly localAddress = '';
+  readonly fd = -1;
+
+  constructor(
+    readonly key: string,
+    readonly call: Call,
+    private readonly onClose: (l: ReplicaLink) => void,
+  ) {
+    this.remoteAddress = call.getPeer().replace(/^ipv[46]:/, '');
+  }
+
+  write(): void {}
+
+  /** CLIENT KILL on the replica's session: end the stream. */
+  close(): void {
+    this.onClose(this);
+  }
+
+  send(f: ReplFrame): boolean {
+    if (this.phase === 'closed') return false;
+    return this.call.write(encodeFrame(f));
+  }
+
+  get bufferedBytes(): number {
+    return this.call.writableLength;
+  }
+}
+
+export class ReplicationPrimary {
+  private readonly links = new Set<ReplicaLink>();
+  private nextLinkId = 1;
+  /** Stream bytes fed since the last flush, and where they start. */
+  private unsent: Buffer[] = [];
+  private unsentFrom = 0;
+  private flushScheduled = false;
+  private readonly discard = new ReplyWriter(256);
+
+  constructor(
+    private readonly node: NodeState,
+    private readonly state: ReplicationState,
+    private readonly logger: Logger,
+    /** WAITs satisfied by an ack (tokens). */
+    private readonly onWaitsSatisfied: (tokens: number[]) => void,
+  ) {}
+
+  get replicaCount(): number {
+    return this.links.size;
+  }
+
+  /** New stream bytes (already in the backlog): queue them for every replica. */
+  fed(bytes: Buffer): void {
+    if (this.links.size === 0) return;
+    if (this.unsent.length === 0) this.unsentFrom = this.state.offset - bytes.length;
+    this.unsent.push(bytes);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Sends what was fed this turn: one CommandBatch per online replica, a queue entry per syncing one. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.unsent.length === 0) return;
+    const payload = this.unsent.length === 1 ? this.unsent[0]! : Buffer.concat(this.unsent);
+    const from = this.unsentFrom;
+    const to = from + payload.length;
+    this.unsent = [];
+    let frame: Buffer | null = null;
+    for (const l of this.links) {
+      if (l.phase === 'snapshot') {
+        l.queued.push(payload);
+        l.queuedBytes += payload.length;
+        if (l.queuedBytes > OUTPUT_LIMIT_BYTES) this.drop(l, 'output buffer limit reached during full sync');
+      } else if (l.phase === 'online') {
+        if (l.sentOffset !== from) {
+          // Cannot happen: every online link is sent every flush. Resync rather than corrupt.
+          this.drop(l, `stream gap (sent ${l.sentOffset}, next batch at ${from})`);
+          continue;
+        }
+        frame ??= encodeFrame({ kind: 'commandBatch', startOffset: from, endOffset: to, payload });
+        l.call.write(frame);
+        l.sentOffset = to;
+        if (l.bufferedBytes > OUTPUT_LIMIT_BYTES) this.drop(l, 'output buffer limit reached');
+      }
+    }
+  }
+
+  /** gRPC handler of Replication.Sync. */
+  accept(call: Call): void {
+    const link = new ReplicaLink(`r${this.nextLinkId++}`, call, (l) => this.drop(l, 'killed'));
+    this.links.add(link);
+    call.on('data', (buf: Buffer) => {
+      let f: ReplFrame;
+      try {
+        f = decodeFrame(buf);
+      } catch (e) {
+        this.drop(link, e instanceof ReplWireError ? e.message : String(e));
+        return;
+      }
+      this.onFrame(link, f);
+    });
+    call.on('error', () => this.closed(link));
+    call.on('close', () => this.closed(link));
+    call.on('end', () => this.closed(link));
+  }
+
+  private onFrame(link: ReplicaLink, f: ReplFrame): void {
+    const nowMs = wallClockMs();
+    switch (f.kind) {
+      case 'hello':
+        if (link.phase !== 'hello') return;
+        this.onHello(link, f.replid, f.offset, f.ip || link.remoteAddress.replace(/:\d+$/, ''), f.port, nowMs);
+        return;
+      case 'ack': {
+        if (!link.rec) return;
+        const done = this.state.ack(link.key, f.offset, nowMs);
+        if (done.length > 0) this.onWaitsSatisfied(done);
+        return;
+      }
+      case 'ping':
+        if (link.rec) link.rec.ackTimeMs = nowMs;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onHello(link: ReplicaLink, replid: string, offset: number, ip: string, port: number, nowMs: number): void {
+    const st = this.state;
+    if (st.isReplica && !st.synced) {
+      // A replica that has not loaded its primary's data has nothing to give (Redis: NOMASTERLINK).
+      link.send({ kind: 'error', code: 'NOMASTERLINK', message: "Can't SYNC while not connected with my master" });
+      this.drop(link, 'not synced with our own primary');
+      return;
+    }
+    link.send({ kind: 'helloReply', protocolVersion: REPL_PROTOCOL_VERSION, primaryId: this.node.runId });
+    const decision = st.decideSync(replid, offset);
+    const session = new Session(this.node, link, this.discard, this.node.clients.allocateId());
+    session.kindFlags = 'S';
+    session.authenticated = true;
+    link.session = session;
+    this.node.clients.add(session);
+    if (decision.kind === 'continue') {
+      // Everything fed up to now is in the backlog; later bytes arrive through flush().
+      this.flush();
+      link.rec = st.addReplica(link.key, ip, port, 'online', offset, nowMs);
+      link.send({ kind: 'continueSync', replid: decision.replid, offset: decision.offset });
+      const missing = st.backlog!.readFrom(offset);
+      if (missing.length > 0) link.send({ kind: 'commandBatch', startOffset: offset, endOffset: st.offset, payload: missing });
+      link.sentOffset = st.offset;
+      link.phase = 'online';
+      this.logger.info('Partial resynchronization request accepted', { replica: `${ip}:${port}`, offset, sending: missing.length });
+      return;
+    }
+    this.logger.info('Starting a full sync', { replica: `${ip}:${port}`, reason: decision.reason, offset: decision.offset });
+    // Bytes fed before the copy belong to the snapshot, not to this replica's queue.
+    this.flush();
+    // The stream after a snapshot must re-select its database (Redis resets slaveseldb).
+    this.node.propagation.reset();
+    this.attachSink();
+    link.rec = st.addReplica(link.key, ip, port, 'wait_bgsave', decision.offset, nowMs);
+    link.phase = 'snapshot';
+    link.queuedFrom = decision.offset;
+    const t0 = performance.now();
+    const snap = new KeyspaceSnapshot(this.node.keyspace.dbs);
+    this.logger.info('Snapshot copy taken', { keys: snap.keyCount, copyMs: Math.round(performance.now() - t0) });
+    link.send({ kind: 'fullSyncBegin', replid: decision.replid, offset: decision.offset, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION });
+    link.rec.state = 'send_bulk';
+    this.pumpSnapshot(link, snap, 0);
+  }
+
+  /** Sends snapshot chunks for a slice of time or until gRPC's buffer fills, then yields. */
+  private pumpSnapshot(link: ReplicaLink, snap: KeyspaceSnapshot, seq: number): void {
+    if (link.phase !== 'snapshot') return;
+    const until = performance.now() + SNAPSHOT_SLICE_MS;
+    for (;;) {
+      const data = snap.nextChunk(CHUNK_BYTES);
+      if (data === null) break;
+      const more = link.send({ kind: 'snapshotChunk', seq: seq++, data });
+      if (!more) {
+        link.call.once('drain', () => this.pumpSnapshot(link, snap, seq));
+        return;
+      }
+      if (performance.now() >= until) {
+        setImmediate(() => this.pumpSnapshot(link, snap, seq));
+        return;
+      }
+    }
+    link.send({ kind: 'fullSyncEnd', chunks: seq, snapshotBytes: snap.bytesProduced });
+    // Whatever this turn fed goes into the queue first, so the queue is complete.
+    this.flush();
+    const payload = Buffer.concat(link.queued);
+    const from = link.queuedFrom;
+    link.queued = [];
+    link.queuedBytes = 0;
+    if (payload.length > 0) link.send({ kind: 'commandBatch', startOffset: from, endOffset: from + payload.length, payload });
+    link.sentOffset = from + payload.length;
+    link.phase = 'online';
+    if (link.rec) link.rec.state = 'online';
+    this.logger.info('Synchronization with replica succeeded', { replica: `${link.rec?.ip}:${link.rec?.port}`, bytes: snap.bytesProduced, keys: snap.keyCount });
+  }
+
+  /** Starts feeding propagated commands into the state and to us (first replica ever). */
+  attachSink(): void {
+    const st = this.state;
+    // A replica re-sends its primary's stream as it arrives (ReplicationReplica), never its own executions.
+    if (this.node.propagation.sink !== null || st.isReplica) return;
+    this.node.propagation.sink = {
+      feed: (bytes) => {
+        st.feed(bytes);
+        this.fed(bytes);
+      },
+      get offset() {
+        return st.offset;
+      },
+    };
+  }
+
+  /** Closes one replica's stream. */
+  drop(link: ReplicaLink, reason: string): void {
+    if (link.phase === 'closed') return;
+    this.logger.info('Closing replica link', { replica: link.rec ? `${link.rec.ip}:${link.rec.port}` : link.remoteAddress, reason });
+    try {
+      link.call.end();
+    } catch {
+      // Already gone.
+    }
+    this.closed(link);
+  }
+
+  private closed(link: ReplicaLink): void {
+    if (link.phase === 'closed') return;
+    link.phase = 'closed';
+    this.links.delete(link);
+    this.state.removeReplica(link.key);
+    if (link.session) this.node.clients.remove(link.session);
+    // Redis: "Connection with replica ... lost."
+    if (link.rec) this.logger.info('Connection with replica lost', { replica: `${link.rec.ip}:${link.rec.port}` });
+  }
+
+  /** Drops every replica (our history changed: they must resync, partially if they can). */
+  dropAll(reason: string): void {
+    for (const l of [...this.links]) this.drop(l, reason);
+  }
+
+  /** Asks every online replica for an ack now (Redis's REPLCONF GETACK before a WAIT blocks). */
+  requestAcks(): void {
+    const frame = encodeFrame({ kind: 'ping', offset: this.state.offset });
+    for (const l of this.links) if (l.phase === 'online') l.call.write(frame);
+  }
+
+  /** Liveness: PING in the stream every repl-ping-replica-period, as Redis's replicationCron. */
+  pingReplicas(): void {
+    if (this.links.size > 0 && !this.state.isReplica) this.node.propagation.emitRaw(['ping']);
+  }
+
+  /** Drops replicas silent for longer than repl-timeout. */
+  checkTimeouts(nowMs: number, timeoutMs: number): void {
+    for (const l of [...this.links]) {
+      if (l.phase === 'online' && l.rec && nowMs - l.rec.ackTimeMs > timeoutMs) this.drop(l, 'timeout');
+    }
+  }
+}

@@ -44,6 +44,15 @@ const MAX_OFFSET = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
 /**
+ * The hash table of recent positions, shared by every call and never
+ * cleared: an entry left by an earlier input is only a candidate, used if it
+ * lies before the current position and its bytes really match, which makes
+ * any such entry a valid back-reference. Clearing 64 KB per call would cost
+ * more than compressing a short string.
+ */
+const sharedTable = new Int32Array(HASH_SIZE).fill(-1);
+
+/**
  * Compresses `input`; returns null when the result would not be shorter
  * than `maxOut` bytes (Redis then stores the string uncompressed).
  */
@@ -51,7 +60,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   const inLen = input.length;
   if (inLen < 4 || maxOut <= 0) return null;
   const out = Buffer.allocUnsafe(maxOut + MAX_LITERAL + 1);
-  const table = new Int32Array(HASH_SIZE).fill(-1);
+  const table = sharedTable;
   let ip = 0;
   let op = 1; // room for the first literal's control byte
   let lit = 0;
@@ -66,6 +75,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
     const off = ip - ref - 1;
     if (
       ref >= 0 &&
+      ref < ip &&
       off < MAX_OFFSET &&
       input[ref] === input[ip] &&
       input[ref + 1] === input[ip + 1] &&

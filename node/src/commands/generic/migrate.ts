@@ -77,7 +77,7 @@ export function setMigrateConnector(node: NodeState, connector: MigrateConnector
 
 const IOERR_CONNECT = 'IOERR error or timeout connecting to the client';
 /** Serialisation steps (a few thousand elements each) between event-loop pauses. */
-const STEPS_PER_PAUSE = 4;
+const STEPS_PER_PAUSE = 1;
 /** Rounds of re-sending keys written during the migration before giving up on them. */
 const MAX_RESYNC_ROUNDS = 5;
 

@@ -63,6 +63,8 @@ export interface ExecuteOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Called after each slot; the state file is saved from here. */
   readonly onSlotDone?: (doneSlots: number) => void;
+  /** Checked between slots: true stops cleanly (SIGINT), leaving no slot half-moved. */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface Progress {
@@ -75,7 +77,11 @@ export interface Progress {
 }
 
 export interface ExecuteResult {
+  /** Slots moved by this run (not counting those found already done). */
   readonly slotsMoved: number;
+  /** Slots of the plan complete in the cluster. */
+  readonly slotsDone: number;
+  readonly stopped: boolean;
   readonly keysMoved: number;
   readonly elapsedMs: number;
   readonly recoveries: number;
@@ -148,6 +154,8 @@ export class ReshardExecutor {
     this.topo = (await this.client.snapshot()).topology;
     let pending = pendingMoves(this.topo, moves, this.members);
     this.slotsDone = total - pending.length;
+    const doneAtStart = this.slotsDone;
+    let stopped = false;
     const report = (event?: string): void => this.opts.onProgress?.({
       slotsDone: this.slotsDone, slotsTotal: total, keysMoved: this.keysMoved, keysPlanned,
       elapsedMs: Date.now() - this.started, ...(event === undefined ? {} : { event }),
@@ -168,7 +176,11 @@ export class ReshardExecutor {
       let failed: Error | undefined;
       await Promise.all([...bySource.values()].map(async (list) => {
         for (const m of list) {
-          if (failed) return;
+          if (failed || stopped) return;
+          if (this.opts.shouldStop?.()) {
+            stopped = true;
+            return;
+          }
           try {
             await this.moveSlot(m);
             this.slotsDone++;
@@ -180,7 +192,7 @@ export class ReshardExecutor {
           }
         }
       }));
-      if (!failed) break;
+      if (stopped || !failed) break;
       if (failed instanceof NodeReplyError && !isTransient(failed)) throw failed;
       // A node stopped answering or the topology moved under us (failover): wait for the cluster to settle, re-read, go on.
       this.recoveries++;
@@ -189,7 +201,10 @@ export class ReshardExecutor {
       pending = pendingMoves(this.topo, moves, this.members);
       this.slotsDone = total - pending.length;
     }
-    return { slotsMoved: moves.length, keysMoved: this.keysMoved, elapsedMs: Date.now() - this.started, recoveries: this.recoveries };
+    return {
+      slotsMoved: this.slotsDone - doneAtStart, slotsDone: this.slotsDone, stopped,
+      keysMoved: this.keysMoved, elapsedMs: Date.now() - this.started, recoveries: this.recoveries,
+    };
   }
 
   /** Waits until every slot has a live owner and no node is failing, then refreshes the topology. */

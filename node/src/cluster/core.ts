@@ -42,7 +42,7 @@ export interface GossipTuning {
   readonly maxSuspectsPerMessage: number;
   /** News retransmissions per node: retransmitMult x ceil(log10(N + 1)). */
   readonly retransmitMult: number;
-  /** At most one full-table answer (anti-entropy) per interval. */
+  /** At most one anti-entropy request (tableSummary) per interval. */
   readonly antiEntropyIntervalMs: number;
   /** FORGET keeps an id out for this long (Redis: 60 s). */
   readonly blacklistTtlMs: number;
@@ -107,7 +107,7 @@ export class ClusterCore implements ClusterCoreApi {
   private readonly startMs: number;
   private sizeCache = -1;
   private nextProbeMs = 0;
-  private lastFullSyncMs = -Infinity;
+  private lastSyncRequestMs = -Infinity;
   private lastNowMs: number;
 
   private out: Outgoing[] = [];
@@ -118,7 +118,7 @@ export class ClusterCore implements ClusterCoreApi {
   private viewVersion = 0;
 
   /** Counters for the simulator and INFO: what this node sent. */
-  readonly stats = { pingsSent: 0, pongsSent: 0, fullSyncsSent: 0, failSent: 0, updateSent: 0, indirectSent: 0 };
+  readonly stats = { pingsSent: 0, pongsSent: 0, tableAnswers: 0, syncRequests: 0, failSent: 0, updateSent: 0, indirectSent: 0 };
 
   constructor(opts: ClusterCoreOptions & ClusterCoreExtraOptions) {
     assert(opts.nodeTimeoutMs > 0, 'nodeTimeoutMs > 0');
@@ -220,6 +220,7 @@ export class ClusterCore implements ClusterCoreApi {
   /** A record's shared state changed: refresh its fingerprint, maybe announce it. */
   private touched(r: NodeRecord, announce: boolean): void {
     if (r.handshake) return;
+    r.entryCache = null;
     announce &&= this.announceLearned || r === this.myself;
     const fp = r.computeFingerprint();
     if (fp !== r.fingerprint) {
@@ -304,6 +305,7 @@ export class ClusterCore implements ClusterCoreApi {
   private applyClaim(claimer: NodeRecord, claimEpoch: number, ranges: readonly SlotRange[]): void {
     if (claimer === this.myself) return;
     let lost = 0;
+    let taken = 0;
     for (const [a, b] of normalizeRanges(ranges)) {
       let runStart = -1;
       for (let s = a; s <= b + 1; s++) {
@@ -315,11 +317,13 @@ export class ClusterCore implements ClusterCoreApi {
         }
         if (take && runStart < 0) runStart = s;
         if (!take && runStart >= 0) {
+          taken += s - runStart;
           this.assignRange([runStart, s - 1], claimer);
           runStart = -1;
         }
       }
     }
+    if (taken > 0) this.touched(claimer, true); // a slot change is news: pass it on
     if (lost > 0) {
       this.emit('slots-lost', { to: claimer.id, slots: lost, configEpoch: claimEpoch });
       // Turning into a replica of the new owner belongs to the failover issue.
@@ -349,11 +353,22 @@ export class ClusterCore implements ClusterCoreApi {
       ...(sendSlots ? { slots: me.slots } : {}),
       ...(to && !to.handshake ? { seenReceiverDigest: to.slotsDigest } : {}),
       membersDigest: this.membersXor,
-      knownNodes: this.nodes.size - this.handshakes.size,
     };
   }
 
+  /** Gossip entries are immutable: reuse one per record until something in it changes. */
   private entry(r: NodeRecord, withSlots: boolean): GossipEntry {
+    const slots = withSlots && r.primary;
+    const c = r.entryCache;
+    if (c && c.fingerprint === r.fingerprint && c.pfail === r.pfail && c.pingSentMs === r.pingSentMs && c.pongRecvMs === r.pongRecvMs && c.withSlots === slots) {
+      return c.entry;
+    }
+    const entry = this.makeEntry(r, slots);
+    r.entryCache = { entry, fingerprint: r.fingerprint, pfail: r.pfail, pingSentMs: r.pingSentMs, pongRecvMs: r.pongRecvMs, withSlots: slots };
+    return entry;
+  }
+
+  private makeEntry(r: NodeRecord, withSlots: boolean): GossipEntry {
     return {
       id: r.id,
       ip: r.ip,
@@ -367,16 +382,23 @@ export class ClusterCore implements ClusterCoreApi {
       primaryId: r.primaryId,
       shardId: r.shardId,
       zone: r.zone,
-      ...(withSlots && r.primary ? { slots: r.slots } : {}),
+      ...(withSlots ? { slots: r.slots } : {}),
     };
   }
 
-  /** News first, then suspects (failure reports), then a few random peers. */
-  private gossipFor(to: NodeRecord | null, full: boolean): GossipEntry[] {
+  /**
+   * News first, then suspects (failure reports), then a few random peers; or,
+   * for anti-entropy, every node whose fingerprint the receiver lacks.
+   */
+  private gossipFor(to: NodeRecord | null, full: boolean | ReadonlySet<number>): GossipEntry[] {
     const exclude = to?.id ?? '';
-    if (full) {
+    if (full !== false) {
       const all: GossipEntry[] = [];
-      for (const r of this.nodes.values()) if (!r.handshake && r.id !== exclude) all.push(this.entry(r, true));
+      for (const r of this.nodes.values()) {
+        if (r.handshake || r.id === exclude) continue;
+        if (full !== true && full.has(r.fingerprint)) continue;
+        all.push(this.entry(r, true));
+      }
       return all;
     }
     const picked = new Set<string>();
@@ -416,7 +438,7 @@ export class ClusterCore implements ClusterCoreApi {
     this.out.push({ to: this.targetOf(r), msg });
   }
 
-  private sendPing(r: NodeRecord, nowMs: number, probeFor?: string): void {
+  private sendPing(r: NodeRecord, nowMs: number, probeFor?: string, withSummary = false): void {
     if (r.pingSentMs === 0) {
       r.pingSentMs = nowMs;
       r.indirectSent = false;
@@ -424,7 +446,35 @@ export class ClusterCore implements ClusterCoreApi {
     }
     r.lastProbeMs = nowMs;
     this.stats.pingsSent++;
-    this.send(r, { kind: 'ping', header: this.header(r), gossip: this.gossipFor(r, false), ...(probeFor ? { probeFor } : {}) });
+    this.send(r, {
+      kind: 'ping',
+      header: this.header(r),
+      gossip: this.gossipFor(r, false),
+      ...(probeFor ? { probeFor } : {}),
+      ...(withSummary ? { tableSummary: this.tableSummary() } : {}),
+    });
+  }
+
+  private summaryCache: { xor: number; size: number; list: number[] } | null = null;
+
+  /** Fingerprints of every known node (anti-entropy request); cached while the table is unchanged. */
+  private tableSummary(): number[] {
+    const size = this.nodes.size;
+    if (!this.summaryCache || this.summaryCache.xor !== this.membersXor || this.summaryCache.size !== size) {
+      const list: number[] = [];
+      for (const r of this.nodes.values()) if (!r.handshake) list.push(r.fingerprint);
+      this.summaryCache = { xor: this.membersXor, size, list };
+    }
+    return this.summaryCache.list;
+  }
+
+  /** Tables differ (membersDigest): ask the sender, at most once per interval, for what we lack. */
+  private maybeRequestSync(sender: NodeRecord, h: NodeHeader, nowMs: number): void {
+    if (h.membersDigest === undefined || h.membersDigest === this.membersXor) return;
+    if (nowMs - this.lastSyncRequestMs < this.tuning.antiEntropyIntervalMs) return;
+    this.lastSyncRequestMs = nowMs;
+    this.stats.syncRequests++;
+    this.sendPing(sender, nowMs, undefined, true);
   }
 
   private sendMeet(r: NodeRecord, nowMs: number): void {
@@ -433,12 +483,12 @@ export class ClusterCore implements ClusterCoreApi {
     this.send(r, { kind: 'meet', header: this.header(r), gossip: this.gossipFor(r, false), probeFor: r.id });
   }
 
-  private sendPong(to: BusTarget, r: NodeRecord | null, full: boolean, probeReply?: string): void {
+  private sendPong(to: BusTarget, r: NodeRecord | null, full: boolean | ReadonlySet<number>, probeReply?: string): void {
     this.stats.pongsSent++;
-    if (full) this.stats.fullSyncsSent++;
+    if (full !== false) this.stats.tableAnswers++;
     this.out.push({
       to,
-      msg: { kind: 'pong', header: this.header(r), gossip: this.gossipFor(r, full), ...(probeReply ? { probeReply } : {}), ...(full ? { fullTable: true } : {}) },
+      msg: { kind: 'pong', header: this.header(r), gossip: this.gossipFor(r, full), ...(probeReply ? { probeReply } : {}), ...(full !== false ? { fullTable: true } : {}) },
     });
   }
 
@@ -474,7 +524,6 @@ export class ClusterCore implements ClusterCoreApi {
         this.processGossip(sender, msg.gossip, nowMs);
         sender.linkConnected = true;
         this.sendPong(replyTo, sender, true, msg.probeFor);
-        this.lastFullSyncMs = nowMs;
         return;
       }
       case 'ping': {
@@ -483,17 +532,10 @@ export class ClusterCore implements ClusterCoreApi {
           this.processGossip(sender, msg.gossip, nowMs);
           sender.linkConnected = true;
         }
-        // Anti-entropy: answer with the whole table when the tables differ; at
-        // once when the pinger knows fewer nodes (formation, a partition
-        // healing), five times slower when only contents differ.
-        const full =
-          sender !== undefined &&
-          h.membersDigest !== undefined &&
-          h.membersDigest !== this.membersXor &&
-          nowMs - this.lastFullSyncMs >= this.tuning.antiEntropyIntervalMs * (h.knownNodes !== undefined && h.knownNodes < this.knownNodes ? 1 : 5);
-        if (full) this.lastFullSyncMs = nowMs;
-        this.sendPong(replyTo, sender ?? null, full);
+        const answer = sender && msg.tableSummary ? new Set(msg.tableSummary) : false;
+        this.sendPong(replyTo, sender ?? null, answer);
         if (sender && msg.probeFor) this.startRelay(msg.probeFor, sender, nowMs);
+        if (sender && !msg.tableSummary) this.maybeRequestSync(sender, h, nowMs);
         return;
       }
       case 'pong': {
@@ -503,6 +545,7 @@ export class ClusterCore implements ClusterCoreApi {
         this.processHeader(sender, h, nowMs);
         this.processGossip(sender, msg.gossip, nowMs, msg.fullTable === true);
         sender.linkConnected = true;
+        this.maybeRequestSync(sender, h, nowMs);
         const relay = this.relays.get(sender.id);
         if (relay) {
           this.relays.delete(sender.id);

@@ -6,7 +6,16 @@
 // (PFAIL, ping/pong times, link state).
 
 import { fnvString, fnvWords, slotsDigest } from './slot-ranges.js';
-import type { NodeFlag, SlotRange } from './types.js';
+import type { GossipEntry, NodeFlag, SlotRange } from './types.js';
+
+export interface EntryCache {
+  readonly entry: GossipEntry;
+  readonly fingerprint: number;
+  readonly pfail: boolean;
+  readonly pingSentMs: number;
+  readonly pongRecvMs: number;
+  readonly withSlots: boolean;
+}
 
 export const NODE_ID_LENGTH = 40;
 
@@ -54,6 +63,8 @@ export class NodeRecord {
   knowsMyDigest = -1;
   /** Cached fingerprint, refreshed by the core after each change. */
   fingerprint = 0;
+  /** The last gossip entry built for this node (entries are immutable, so shared). */
+  entryCache: EntryCache | null = null;
 
   constructor(
     public id: string,
@@ -69,8 +80,18 @@ export class NodeRecord {
     this.createdMs = nowMs;
   }
 
+  private digestEpoch = -1;
+  private digestSlots: SlotRange[] | null = null;
+  private digestValue = 0;
+
+  /** Digest of (configEpoch, slots); cached, since slot arrays are replaced, never mutated. */
   get slotsDigest(): number {
-    return slotsDigest(this.configEpoch, this.slots);
+    if (this.digestEpoch !== this.configEpoch || this.digestSlots !== this.slots) {
+      this.digestEpoch = this.configEpoch;
+      this.digestSlots = this.slots;
+      this.digestValue = slotsDigest(this.configEpoch, this.slots);
+    }
+    return this.digestValue;
   }
 
   /** Flags as CLUSTER NODES prints them (without 'myself', added by the view). */

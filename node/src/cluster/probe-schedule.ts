@@ -10,9 +10,13 @@ export class ProbeSchedule {
 
   constructor(private readonly random: () => number) {}
 
+  /** O(1): append, then swap with a random not-yet-probed position. */
   add(id: string): void {
-    const at = Math.floor(this.random() * (this.order.length - this.next + 1)) + this.next;
-    this.order.splice(at, 0, id);
+    this.order.push(id);
+    const last = this.order.length - 1;
+    const at = this.next + Math.floor(this.random() * (last - this.next + 1));
+    this.order[last] = this.order[at]!;
+    this.order[at] = id;
   }
 
   /** The next id for which `eligible` holds, reshuffling after a full pass; null if none. */

@@ -44,11 +44,9 @@ export interface NodeHeader extends NodeAddress {
   /**
    * XOR of the sender's per-node fingerprints (id, address, role, primary,
    * FAIL, configEpoch, slots) over every node it knows. A receiver whose own
-   * value differs answers (rate-limited) with its whole table: anti-entropy.
+   * value differs asks for what it lacks (tableSummary): anti-entropy.
    */
   readonly membersDigest?: number;
-  /** How many nodes (handshakes excluded, itself included) the sender knows: anti-entropy pulls from whoever knows more. */
-  readonly knownNodes?: number;
 }
 
 /** One gossip entry: what the sender knows about a third node. */
@@ -81,11 +79,14 @@ export interface GossipEntry extends NodeAddress {
  * temporary handshake id the sender gave the receiver, and the answering pong
  * echoes it in probeReply, so the handshake resolves even when the address
  * the receiver announces differs from the one it was met at.
- * fullTable: the gossip section is the sender's whole node table
- * (anti-entropy); what it teaches is not re-announced as news.
+ * tableSummary (anti-entropy request, on a ping): the uint32 fingerprints
+ * of every node the sender knows; the receiver answers with a pong whose
+ * gossip holds its entries with a fingerprint not in the list.
+ * fullTable: the gossip section is such an answer, or the whole table sent
+ * in reply to a MEET; what it teaches is not re-announced as news.
  */
 export type BusMessage =
-  | { readonly kind: 'ping' | 'pong' | 'meet'; readonly header: NodeHeader; readonly gossip: readonly GossipEntry[]; readonly probeFor?: string; readonly probeReply?: string; readonly fullTable?: boolean }
+  | { readonly kind: 'ping' | 'pong' | 'meet'; readonly header: NodeHeader; readonly gossip: readonly GossipEntry[]; readonly probeFor?: string; readonly probeReply?: string; readonly fullTable?: boolean; readonly tableSummary?: readonly number[] }
   | { readonly kind: 'fail'; readonly header: NodeHeader; readonly failedId: string }
   | { readonly kind: 'update'; readonly header: NodeHeader; readonly nodeId: string; readonly configEpoch: number; readonly slots: readonly SlotRange[] }
   | { readonly kind: 'publish'; readonly header: NodeHeader; readonly channel: string; readonly message: string; readonly sharded: boolean }

@@ -5,7 +5,7 @@
 // seed is a replayable bug report.
 
 import { ClusterCore, type GossipTuning } from '../../src/cluster/core.js';
-import type { BusMessage, Outgoing } from '../../src/cluster/types.js';
+import type { BusMessage, GossipEntry, Outgoing } from '../../src/cluster/types.js';
 import { seededRandom } from '../../src/core/random.js';
 
 export type MessageSizer = (msg: BusMessage) => number;
@@ -33,30 +33,55 @@ export async function loadSizer(): Promise<{ sizer: MessageSizer; source: string
   const id = 'a'.repeat(40);
   const probe: BusMessage = {
     kind: 'pong',
-    header: { id, ip: '10.0.0.1', port: 7000, busPort: 17000, hostname: '', currentEpoch: 1, configEpoch: 1, flags: ['master'], primaryId: '', shardId: id, zone: 'a', replOffset: 0, slotsDigest: 1, membersDigest: 12345, knownNodes: 7 },
+    header: { id, ip: '10.0.0.1', port: 7000, busPort: 17000, hostname: '', currentEpoch: 1, configEpoch: 1, flags: ['master'], primaryId: '', shardId: id, zone: 'a', replOffset: 0, slotsDigest: 1, membersDigest: 12345 },
     gossip: [{ id, ip: '10.0.0.2', port: 7000, busPort: 17000, hostname: '', flags: ['master'], pingSentMs: 0, pongRecvMs: 0, configEpoch: 1, primaryId: '', shardId: id, zone: 'a', slots: [[0, 10]] }],
     fullTable: true,
+    tableSummary: [1, 2],
   };
-  const back = dec(enc(probe)) as BusMessage & { fullTable?: boolean };
+  const back = dec(enc(probe));
   const h = back.header;
   const g = back.kind === 'pong' ? back.gossip[0] : undefined;
   const missDigest = h.membersDigest !== 12345;
-  const missKnown = h.knownNodes !== 7;
+  const missSummary = back.kind !== 'pong' || back.tableSummary?.length !== 2;
   const missEntrySlots = !g?.slots;
-  const missFull = back.fullTable !== true;
+  const missFull = back.kind !== 'pong' || back.fullTable !== true;
   const varint = (n: number): number => (n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : n < 268435456 ? 4 : 5);
   const extra = (m: BusMessage): number => {
     let b = 0;
     if (missDigest && m.header.membersDigest !== undefined) b += 1 + varint(m.header.membersDigest);
-    if (missKnown && m.header.knownNodes !== undefined) b += 1 + varint(m.header.knownNodes);
     if (m.kind === 'ping' || m.kind === 'pong' || m.kind === 'meet') {
+      if (missSummary && m.tableSummary) b += 1 + varint(m.tableSummary.length * 4) + m.tableSummary.length * 4; // packed fixed32
       if (missFull && m.fullTable) b += 2;
       if (missEntrySlots) for (const e of m.gossip) if (e.slots) b += 2 + e.slots.reduce((a, [x, y]) => a + 2 + varint(x) + varint(y), 0);
     }
     return b;
   };
-  const missing = [missDigest && 'membersDigest', missKnown && 'knownNodes', missEntrySlots && 'gossip slots', missFull && 'fullTable'].filter(Boolean);
-  return { sizer: (m) => enc(m).length + extra(m), source: missing.length ? `protobuf + estimate for ${missing.join(', ')}` : 'protobuf' };
+  const missing = [missDigest && 'membersDigest', missSummary && 'tableSummary', missEntrySlots && 'gossip slots', missFull && 'fullTable'].filter(Boolean);
+  // Big gossip sections are sized entry by entry, each entry once (entries
+  // are shared immutable objects): encoding every full table would dominate
+  // the simulation. Off by at most a few bytes of the section's length prefix.
+  const entryBytes = new WeakMap<GossipEntry, number>();
+  const emptyPong: BusMessage = { kind: 'pong', header: probe.header, gossip: [] };
+  const emptyBytes = enc(emptyPong).length;
+  const sizeOfEntry = (e: GossipEntry): number => {
+    let b = entryBytes.get(e);
+    if (b === undefined) {
+      const one: BusMessage = { kind: 'pong', header: probe.header, gossip: [e] };
+      b = enc(one).length - emptyBytes + extra(one);
+      entryBytes.set(e, b);
+    }
+    return b;
+  };
+  const sizer: MessageSizer = (m) => {
+    if ((m.kind === 'ping' || m.kind === 'pong' || m.kind === 'meet') && m.gossip.length > 8) {
+      const bare = { ...m, gossip: [] };
+      let total = enc(bare).length + extra(bare) + 3;
+      for (const e of m.gossip) total += sizeOfEntry(e);
+      return total;
+    }
+    return enc(m).length + extra(m);
+  };
+  return { sizer, source: missing.length ? `protobuf + estimate for ${missing.join(', ')}` : 'protobuf' };
 }
 
 export interface NetworkOptions {

@@ -13,6 +13,7 @@
 //   expect state n1 ok|fail
 //   expect n1 sees n3 fail|pfail|ok|unknown
 //   expect owner 100 n2         every live node says n2 owns slot 100
+//   expect distinct-epochs      slot-owning primaries have distinct configEpochs
 //   expect error <reply...>     the previous admin command failed with this reply
 //
 // Lines starting with '#' are comments. A failing line throws with the line
@@ -157,6 +158,19 @@ function expect(net: SimNetwork, w: string[], lastReply: string | null, fail: (w
       for (const n of liveNodes(net)) {
         const got = n.core.view.slotOwners[slot]?.id ?? 'none';
         if (got !== owner) fail(`${n.name} says slot ${slot} is owned by ${got}`);
+      }
+      return;
+    }
+    case 'distinct-epochs': {
+      // every slot-owning primary has its own configEpoch, as every live node sees it
+      for (const n of liveNodes(net)) {
+        const seen = new Map<number, string>();
+        for (const v of n.core.view.nodes.values()) {
+          if (!v.flags.includes('master') || v.slots.length === 0) continue;
+          const other = seen.get(v.configEpoch);
+          if (other) fail(`${n.name} sees ${other} and ${v.id} both at configEpoch ${v.configEpoch}`);
+          seen.set(v.configEpoch, v.id);
+        }
       }
       return;
     }

@@ -129,4 +129,22 @@ describe('cluster core admin', () => {
     a.receive(gossipAboutC(), 60_101);
     assert.equal(a.view.nodes.has(c.myId), true, 'learned again after 60 s');
   });
+
+  it('a stale slot claim in a header is answered with UPDATE about the real owner', () => {
+    const a = core(1);
+    const b = core(2);
+    const c = core(3);
+    assert.equal(b.setConfigEpoch(5), null);
+    assert.equal(b.addSlots([5, 6]), null);
+    assert.equal(c.setConfigEpoch(1), null);
+    assert.equal(c.addSlots([5]), null);
+    a.meet('127.0.0.1', 7002, 17002, 0);
+    exchange(a, b, 1);
+    assert.equal(a.view.slotOwners[5]?.id, b.myId);
+    c.meet('127.0.0.1', 7001, 17001, 2); // c's MEET header claims slot 5 at configEpoch 1
+    exchange(a, c, 3);
+    assert.ok(a.stats.updateSent > 0, 'a sent UPDATE to c');
+    assert.equal(a.view.slotOwners[5]?.id, b.myId, 'the lower configEpoch does not win');
+    assert.equal(c.view.slotOwners[5]?.id, b.myId, 'c accepted the UPDATE');
+  });
 });

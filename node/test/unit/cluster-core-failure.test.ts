@@ -1,0 +1,160 @@
+// Failure detection, epochs, slot conflicts and cluster_state, as transcripts
+// run by the simulator (node timeout 2000 ms, ticks of 100 ms, seeded). A
+// failing test prints the seed; `npm run sim -- --seed N --script <file>`
+// replays it.
+import assert from 'node:assert/strict';
+import { SimNetwork } from '../sim/network.js';
+import { runTranscript } from '../sim/transcript.js';
+
+const SIX_NODES = `
+add-nodes 6
+set-config-epochs
+meet all via n1
+addslots-split 0-16383 n1..n3
+expect converged within 100
+tick 30
+expect state n1 ok
+expect state n6 ok
+`;
+
+function run(script: string, seed = 1, opts: { lossRate?: number } = {}): SimNetwork {
+  const net = new SimNetwork({ seed, nodeTimeoutMs: 2000, ...opts });
+  try {
+    runTranscript(net, script);
+  } catch (e) {
+    throw new Error(`seed ${seed}: ${(e as Error).message}`);
+  }
+  return net;
+}
+
+describe('cluster core: failure detection', () => {
+  it('a dead slot owner goes PFAIL, then FAIL on a majority of primaries, and cluster_state fails', () => {
+    const net = run(`${SIX_NODES}
+kill n3
+tick 12
+expect n1 sees n3 ok
+tick 60
+expect n1 sees n3 fail
+expect n2 sees n3 fail
+expect n6 sees n3 fail
+expect state n1 fail
+expect state n5 fail
+`);
+    const failEvents = net.events.filter((e) => e.name === 'node-fail');
+    assert.ok(failEvents.some((e) => e.fields['why'] === 'quorum'), 'someone reached the quorum itself');
+    assert.ok(net.totals.byKind.get('fail')!.msgs > 0, 'FAIL was broadcast');
+  });
+
+  it('PFAIL alone (one observer) does not make FAIL without a majority', () => {
+    // n1 alone cannot reach n3; everyone else can: n1 suspects, nobody agrees.
+    run(`${SIX_NODES}
+partition n1 n4 n5 n6 | n3 n2
+tick 40
+# n1 (and n4-n6, none of which owns slots) suspect n3: 1 slot-owning reporter of 3 is no majority
+expect n1 sees n3 pfail
+heal
+tick 40
+expect n1 sees n3 ok
+expect converged within 50
+`);
+  });
+
+  it('FAIL clears at once for a slot-less primary that comes back, after 2 x timeout for a slot owner', () => {
+    run(`${SIX_NODES}
+kill n6
+kill n3
+tick 80
+expect n1 sees n6 fail
+expect n1 sees n3 fail
+revive n6
+revive n3
+tick 15
+expect n1 sees n6 ok
+tick 60
+expect n1 sees n3 ok
+expect state n1 ok
+expect converged within 50
+`);
+  });
+
+  it('a minority partition turns cluster_state to fail; healing brings it back after the rejoin delay', () => {
+    run(`${SIX_NODES}
+partition n1 n4 | n2 n3 n5 n6
+tick 60
+expect state n1 fail
+expect n2 sees n1 fail
+expect state n2 fail
+heal
+tick 60
+expect state n1 ok
+expect state n2 ok
+expect converged within 60
+`);
+  });
+
+  it('under 5% loss and duplication, detection and convergence still hold', () => {
+    for (const seed of [1, 2, 3]) {
+      const net = new SimNetwork({ seed, nodeTimeoutMs: 2000, lossRate: 0.05, duplicateRate: 0.05 });
+      try {
+        runTranscript(net, `${SIX_NODES}
+kill n2
+tick 80
+expect n1 sees n2 fail
+expect n4 sees n2 fail
+`);
+      } catch (e) {
+        throw new Error(`seed ${seed}: ${(e as Error).message}`);
+      }
+    }
+  });
+});
+
+describe('cluster core: epochs and slot conflicts', () => {
+  it('configEpoch collisions (all primaries at 0) resolve to distinct epochs', () => {
+    const net = run(`
+add-nodes 6
+meet all via n1
+addslots-split 0-16383 n1..n6
+expect converged within 200
+expect distinct-epochs
+`);
+    assert.ok(net.events.some((e) => e.name === 'config-epoch-collision'));
+    for (const n of net.nodes) assert.ok(n.core.view.currentEpoch >= 5);
+  });
+
+  it('a slot claimed by two primaries goes to the higher configEpoch', () => {
+    const net = run(`
+add-nodes 4
+set-config-epoch n1 1
+set-config-epoch n2 5
+set-config-epoch n3 3
+set-config-epoch n4 4
+addslots n1 0-16383
+addslots n2 100-200
+meet all via n3
+expect converged within 100
+expect owner 150 n2
+expect owner 99 n1
+expect owner 201 n1
+`);
+    assert.ok(net.events.some((e) => e.node === 'n1' && e.name === 'slots-lost'), 'n1 gave up 100-200');
+    assert.deepEqual(net.node('n1').core.view.nodes.get(net.node('n1').core.myId)!.slots, [[0, 99], [201, 16383]]);
+  });
+
+  it('epochs never go back: currentEpoch is monotonic on every node', () => {
+    const net = new SimNetwork({ seed: 4, nodeTimeoutMs: 2000 });
+    runTranscript(net, `
+add-nodes 8
+meet all via n1
+addslots-split 0-16383 n1..n8`);
+    const last = new Map<string, number>();
+    for (let t = 0; t < 100; t++) {
+      net.runTicks(1);
+      for (const n of net.nodes) {
+        const e = n.core.view.currentEpoch;
+        assert.ok(e >= (last.get(n.name) ?? 0), `${n.name} currentEpoch went back`);
+        last.set(n.name, e);
+      }
+    }
+  });
+});

@@ -78,10 +78,10 @@ export class Propagation {
       if (ctx !== undefined) this.stack.push(ctx);
       return;
     }
-    if (ctx.replacement !== null) {
-      for (const c of ctx.replacement) this.emit(s.dbIndex, c);
-    } else if (cmd.write && this.dirty() - ctx.dirtyBefore - ctx.implicitDeletes > 0) {
-      this.emit(s.dbIndex, args);
+    if (this.dirty() - ctx.dirtyBefore - ctx.implicitDeletes > 0) {
+      // A replacement counts only if the command changed something (it may have failed after choosing it).
+      if (ctx.replacement !== null) for (const c of ctx.replacement) this.emit(s.dbIndex, c);
+      else if (cmd.write) this.emit(s.dbIndex, args);
     }
     if (ctx.isExec) {
       this.execDepth--;

@@ -101,12 +101,13 @@ export class NodeReplication implements ReplicationHost {
       const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES, 'grpc.keepalive_permit_without_calls': 1 });
       addReplicationService(server, this);
       let bound = 0;
-      for (const { host } of bindAddresses(cfg.get('bind') ?? '')) {
+      for (const { host, optional } of bindAddresses(cfg.get('bind') ?? '')) {
         try {
           await new Promise<number>((resolve, reject) => server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
           bound++;
         } catch (e) {
-          this.logger.warn('Replication: cannot bind the bus port; this node cannot serve replicas', { host, port, error: (e as Error).message });
+          // '-::*' in the default bind is optional: IPv6 may be absent or already covered by 0.0.0.0.
+          if (!optional) this.logger.warn('Replication: cannot bind the bus port; this node cannot serve replicas', { host, port, error: (e as Error).message });
         }
       }
       if (bound > 0) {

@@ -69,11 +69,14 @@ export function expireGeneric(s: Session, args: string[], name: string, relative
   if (atMs <= now && !s.node.keyspace.expiryPaused) {
     db.delete(key);
     s.notify('g', 'del', key);
+    s.propagate(['del', key]);
   } else {
     db.setExpire(key, atMs);
     // setExpire alone does not signal: WATCH and the dirty counter must see it.
     db.changed(key);
     s.notify('g', 'expire', key);
+    // Replicas get the absolute time, so their clock and the link delay do not shift it.
+    s.propagate(['pexpireat', key, String(atMs)]);
   }
   s.out.int(1);
 }

@@ -78,11 +78,14 @@ const run: CommandRun = (s, args) => {
   if (ttl !== 0 && ttl <= ks.nowMs) {
     // Already expired: nothing is stored; a replaced key is gone, as a DEL.
     if (deleted) s.notify('g', 'del', key);
+    s.propagate(['del', key]);
     s.out.ok();
     return;
   }
   db.set(key, value);
   if (ttl !== 0) db.setExpire(key, ttl);
+  // Replicas get the absolute expiry time (Redis rewrites the TTL and adds ABSTTL).
+  if (ttl !== 0 && !absttl) s.propagate([...args.slice(0, 2), String(ttl), ...args.slice(3), 'absttl']);
   if (ks.usesLfu) {
     // The LFU stamp is (minutes << 8) | counter, as Keyspace encodes it.
     if (freq >= 0) db.setMeta(key, ((Math.floor(ks.nowMs / 60000) & 0xffff) * 256 + freq) >>> 0);

@@ -33,6 +33,8 @@ export const hincrbyfloat = {
     h.set(field, text, hashLimits(s.node.config));
     commitHash(s, key, h, existing === undefined);
     s.notify('h', 'hincrbyfloat', key);
+    // Replicas store the result: float formatting must not be redone elsewhere.
+    s.propagate(['hset', key, field, text]);
     s.out.bulk(text);
   },
 } as const satisfies CommandSpec;

@@ -42,12 +42,15 @@ export class ListBlock implements BlockRequest {
         w.bulk(key);
         w.bulk(value);
         elementsRemoved(s, db, this.db, key, v, this.fromLeft);
+        // Replicas see the pop that happened, never a blocking command (Redis rewrites it too).
+        s.propagate([this.fromLeft ? 'lpop' : 'rpop', key]);
         return true;
       }
       case 'mpop':
         w.array(2);
         w.bulk(key);
         popRangeReply(s, w, db, this.db, key, v, this.fromLeft, this.count);
+        s.propagate([this.fromLeft ? 'lpop' : 'rpop', key, String(this.count)]);
         return true;
       case 'move': {
         const d = db.read(this.target, ks.nowMs);
@@ -56,6 +59,7 @@ export class ListBlock implements BlockRequest {
           return true;
         }
         w.bulk(moveElement(s, db, this.db, key, v, this.target, d, this.fromLeft, this.toLeft));
+        s.propagate(['lmove', key, this.target, this.fromLeft ? 'left' : 'right', this.toLeft ? 'left' : 'right']);
         return true;
       }
     }
@@ -79,9 +83,11 @@ export function blockingPop(s: Session, keys: readonly string[], left: boolean, 
     s.out.bulk(key);
     if (count !== -1) {
       popRangeReply(s, s.out, s.db, s.dbIndex, key, list, left, count);
+      s.propagate([left ? 'lpop' : 'rpop', key, String(count)]);
     } else {
       s.out.bulk(left ? list.popFront()! : list.popBack()!);
       elementsRemoved(s, s.db, s.dbIndex, key, list, left);
+      s.propagate([left ? 'lpop' : 'rpop', key]);
     }
     return;
   }
@@ -98,6 +104,8 @@ export function blmoveGeneric(s: Session, src: string, dst: string, fromLeft: bo
   const list = writeList(s, src);
   if (list !== undefined) {
     lmoveGeneric(s, src, dst, fromLeft, toLeft);
+    // Propagated only if it moved something (a WRONGTYPE destination leaves the dataset unchanged).
+    s.propagate(['lmove', src, dst, fromLeft ? 'left' : 'right', toLeft ? 'left' : 'right']);
     return;
   }
   if (!mayBlock(s)) {

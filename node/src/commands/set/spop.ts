@@ -35,6 +35,8 @@ export const spop = {
       set.delete(member);
       s.notify('s', 'spop', key);
       commitShrunkSet(s, key, set);
+      // The random choice is made once, here: replicas remove the same member.
+      s.propagate(['srem', key, member]);
       s.out.bulk(member);
       return;
     }
@@ -51,6 +53,7 @@ export const spop = {
       replyMembers(s, set.members());
       s.db.delete(key);
       s.notify('g', 'del', key);
+      s.propagate(['del', key]);
       return;
     }
     const keys = set.map.keys;
@@ -70,6 +73,10 @@ export const spop = {
       if (wasIntset) popped.sort(compareIntStrings);
     }
     s.db.changed(key);
+    // Replicas remove the same members, in SREMs of at most 1024 as Redis batches them.
+    const srems: string[][] = [];
+    for (let i = 0; i < popped.length; i += 1024) srems.push(['srem', key, ...popped.slice(i, i + 1024)]);
+    s.propagate(...srems);
     replyMembers(s, popped);
   },
 } as const satisfies CommandSpec;

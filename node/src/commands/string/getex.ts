@@ -32,14 +32,17 @@ export const getex = {
       // An absolute time already past deletes the key now (checkAlreadyExpired).
       db.delete(key);
       s.notify('g', 'del', key);
+      s.propagate(['del', key]);
     } else if (expire !== undefined) {
       db.setExpire(key, atMs);
       db.changed(key);
       s.notify('g', 'expire', key);
+      s.propagate(['pexpireat', key, String(atMs)]);
     } else if (flags & SetFlag.PERSIST) {
       if (db.removeExpire(key)) {
         db.changed(key);
         s.notify('g', 'persist', key);
+        s.propagate(['persist', key]);
       }
     }
   },

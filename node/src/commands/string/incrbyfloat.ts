@@ -37,6 +37,8 @@ export const incrbyfloat = {
     const text = formatLongDoubleHuman(sum);
     db.replace(key, text);
     s.notify('$', 'incrbyfloat', key);
+    // Replicas store the result: float formatting must not be redone elsewhere.
+    s.propagate(['set', key, text, 'keepttl']);
     s.out.bulk(text);
   },
 } as const satisfies CommandSpec;

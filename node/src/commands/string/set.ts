@@ -48,6 +48,8 @@ export function setGeneric(
     // ("expired" event), exactly as SET ... EXAT <past> behaves in Redis 7.0.
     db.setExpire(key, atMs);
     s.notify('g', 'expire', key);
+    // Relative times become absolute for replicas (NX/XX/GET already took effect here).
+    s.propagate(['set', key, value, 'pxat', String(atMs)]);
   }
   if (!(flags & SetFlag.GET)) {
     if (done === null) s.out.ok();

@@ -36,7 +36,9 @@ Finding the cluster:
 scale / reshard:
   --shards N  --dry-run  --add host:port,...  --replicas R  --keep-replicas  --yes
   --batch KEYS (default 100)  --pipeline N (MIGRATE batches per round trip, default 4)
+  --parallel N (slots migrated at once per source node, default 8)
   --state-file FILE (default DATA_DIR/reshard.json, or ./.tessera/reshard-<seed>.json without a deployment)
+  --prefer keys|ranges   which surplus slots move: the emptiest (fewest keys, default) or the top of each range (contiguous)
   --stop-after-slots N   stop cleanly after N slots (a resumable interruption, for tests)
 
 create-cluster:
@@ -100,6 +102,12 @@ function endpoints(s: string | undefined): Endpoint[] {
     if (!e) throw new UsageError(`bad host:port ${x}`);
     return e;
   });
+}
+
+function prefer(s: string | undefined): 'keys' | 'ranges' {
+  if (s === undefined || s === 'keys') return 'keys';
+  if (s === 'ranges') return 'ranges';
+  throw new UsageError('--prefer must be keys or ranges');
 }
 
 function makeCtx(f: Map<string, string>): Ctx {
@@ -204,7 +212,8 @@ export async function main(argv: readonly string[]): Promise<number> {
             shards, dryRun: f.has('--dry-run'), add: endpoints(f.get('--add')), replicas: int(f, '--replicas', undefined),
             keepReplicas: f.has('--keep-replicas'), resume: f.has('--resume'), abandon: f.has('--abandon'),
             batchKeys: Math.max(1, int(f, '--batch', 100)), pipelineDepth: Math.max(1, int(f, '--pipeline', 4)),
-            stopAfterSlots: int(f, '--stop-after-slots', undefined), yes: f.has('--yes'),
+            parallel: Math.max(1, int(f, '--parallel', 8)),
+            stopAfterSlots: int(f, '--stop-after-slots', undefined), yes: f.has('--yes'), prefer: prefer(f.get('--prefer')),
           });
           return r.code;
         }

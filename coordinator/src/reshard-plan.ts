@@ -10,7 +10,8 @@
 //   shard being removed gives away everything; no slot moves between two
 //   shards that are both within quota. Among a donor's slots, the ones with
 //   the fewest keys go first (fewer keys moved), ties broken by taking the
-//   highest slot numbers so ranges stay contiguous when keys are even.
+//   highest slot numbers so ranges stay contiguous when keys are even
+//   (prefer: 'ranges' ignores keys and keeps every shard's ranges whole).
 // - Receivers are filled in slot order, so each gets contiguous runs.
 // - Zones: a new shard's primary goes to the zone with the fewest primaries
 //   and each replica to the least loaded zone other than its primary's; a
@@ -40,6 +41,12 @@ export interface ReshardInput {
   readonly targets: readonly string[];
   /** Keys per slot, when counted; unknown slots count 0. */
   readonly keysInSlot?: ReadonlyMap<number, number>;
+  /**
+   * 'keys' (default): a donor gives its emptiest slots first (fewest keys
+   * moved; ranges fragment). 'ranges': it gives the top of its slot list, so
+   * every shard keeps contiguous ranges (shorter CLUSTER SLOTS, more keys moved).
+   */
+  readonly prefer?: 'keys' | 'ranges';
 }
 
 export type PlanResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -76,7 +83,7 @@ export function planReshard(input: ReshardInput): PlanResult<SlotMove[]> {
     const keep = quota.get(s.id) ?? 0;
     const surplus = s.slots.length - keep;
     if (surplus <= 0) continue;
-    const order = [...s.slots].sort((a, b) => keys(a) - keys(b) || b - a);
+    const order = input.prefer === 'ranges' ? [...s.slots].sort((a, b) => b - a) : [...s.slots].sort((a, b) => keys(a) - keys(b) || b - a);
     for (const slot of order.slice(0, surplus)) pool.push({ slot, from: s.id });
   }
   pool.sort((a, b) => a.slot - b.slot);

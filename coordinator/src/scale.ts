@@ -26,9 +26,11 @@ export interface ScaleOptions {
   readonly abandon: boolean;
   readonly batchKeys: number;
   readonly pipelineDepth: number;
+  readonly parallel: number;
   /** Stop before this many slots have moved (tests use it to simulate an interruption). */
   readonly stopAfterSlots: number | undefined;
   readonly yes: boolean;
+  readonly prefer: 'keys' | 'ranges';
 }
 
 export interface ScaleResult {
@@ -169,7 +171,7 @@ async function scaleOut(ctx: Ctx, t: Topology, owning: TopoNode[], empty: TopoNo
   const placeholders = Array.from({ length: need }, (_, i) => `new-shard-${i}`);
   const targetsFor = (ids: string[]): string[] => [...owning.map((p) => p.id), ...newPrimaries.map((p) => p.id), ...ids];
   const shardLoads = (ids: string[]): { id: string; slots: readonly number[] }[] => [...owning.map((p) => ({ id: p.id, slots: p.slots })), ...[...newPrimaries.map((p) => p.id), ...ids].map((id) => ({ id, slots: [] }))];
-  const preview = planReshard({ shards: shardLoads(placeholders), targets: targetsFor(placeholders), keysInSlot });
+  const preview = planReshard({ shards: shardLoads(placeholders), targets: targetsFor(placeholders), keysInSlot, prefer: o.prefer });
   if (!preview.ok) {
     ctx.err(`Refusing: ${preview.error}`);
     return fail(2);
@@ -222,8 +224,13 @@ async function scaleOut(ctx: Ctx, t: Topology, owning: TopoNode[], empty: TopoNo
       ctx.out(`  ${addr(n.ep)} replicates ${addr(p.ep)}`);
     }
     if (ctx.local) ctx.local.setShards(target);
+    // A new node says cluster_state:fail until gossip has taught it every slot owner.
+    await waitFor('the new nodes to see the whole cluster (cluster_state:ok)', 30000, async () => {
+      const { problems } = await healthCheck(ctx);
+      return problems.length === 0 ? true : undefined;
+    }, 200);
   }
-  const plan = planReshard({ shards: shardLoads([]), targets: targetsFor([]), keysInSlot });
+  const plan = planReshard({ shards: shardLoads([]), targets: targetsFor([]), keysInSlot, prefer: o.prefer });
   if (!plan.ok) {
     ctx.err(`Refusing: ${plan.error}`);
     return fail(2);
@@ -244,7 +251,7 @@ async function scaleIn(ctx: Ctx, t: Topology, owning: TopoNode[], target: number
   const removeIds = new Set(chooseShardsToRemove(owning.map((p) => ({ id: p.id, port: p.port })), owning.length - target));
   const keep = owning.filter((p) => !removeIds.has(p.id));
   const keysInSlot = await countKeys(ctx, new Map(owning.filter((p) => removeIds.has(p.id)).map((p) => [p, [...p.slots]])));
-  const plan = planReshard({ shards: owning.map((p) => ({ id: p.id, slots: p.slots })), targets: keep.map((p) => p.id), keysInSlot });
+  const plan = planReshard({ shards: owning.map((p) => ({ id: p.id, slots: p.slots })), targets: keep.map((p) => p.id), keysInSlot, prefer: o.prefer });
   if (!plan.ok) {
     ctx.err(`Refusing: ${plan.error}`);
     return fail(2);
@@ -305,7 +312,7 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
   let saveAt = 0;
   let doneCount = 0;
   const exec = new ReshardExecutor(ctx.client, {
-    batchKeys: o.batchKeys, pipelineDepth: o.pipelineDepth, migrateTimeoutMs: 10000, recoverTimeoutMs: 60000,
+    batchKeys: o.batchKeys, pipelineDepth: o.pipelineDepth, parallelPerSource: o.parallel, migrateTimeoutMs: 10000, recoverTimeoutMs: 60000,
     onProgress: show,
     onSlotDone: (done) => {
       doneCount++;

@@ -3,9 +3,8 @@
 
 import { Err, ReplyError } from '../../core/errors.js';
 import { ZSetValue } from '../../keyspace/types/zset.js';
-import { parseDouble } from '../args.js';
 import type { Session } from '../session.js';
-import { writeZset, zsetLimits } from './common.js';
+import { parseScore, writeZset, zsetLimits } from './common.js';
 
 const NX = 1;
 const XX = 2;
@@ -56,7 +55,7 @@ export function zaddGeneric(s: Session, args: string[], forcedFlags: number): vo
   // All scores first: a bad one must leave the key untouched.
   const scores = new Array<number>(pairs);
   for (let j = 0; j < pairs; j++) {
-    const d = parseDouble(args[i + j * 2]!);
+    const d = parseScore(args[i + j * 2]!);
     if (d === null) throw new ReplyError(Err.notFloat);
     scores[j] = d;
   }

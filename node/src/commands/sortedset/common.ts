@@ -57,6 +57,28 @@ export function afterRemoval(s: Session, key: string, z: ZSetValue): void {
 }
 
 /**
+ * getDoubleFromObject: parseDouble, but a number that overflows to infinity
+ * or underflows to zero (strtod's ERANGE) is refused, while "inf" itself is
+ * fine: ZADD z 1e400 a and ZADD z 1e-400 a both fail in Redis.
+ */
+export function parseScore(t: string): number | null {
+  const v = parseDouble(t);
+  if (v === null) return null;
+  if (v === Infinity || v === -Infinity) {
+    const c = t.charCodeAt(0);
+    const word = (c === 43 || c === 45 ? t.slice(1) : t).toLowerCase();
+    return word === 'inf' || word === 'infinity' ? v : null;
+  }
+  if (v === 0) {
+    const body = t.replace(/^[+-]/, '');
+    const hex = body.length > 1 && (body[1] === 'x' || body[1] === 'X');
+    const mantissa = hex ? body.slice(2).split(/p/i)[0]! : body.split(/e/i)[0]!;
+    if ((hex ? /[1-9a-f]/i : /[1-9]/).test(mantissa)) return null;
+  }
+  return v;
+}
+
+/**
  * C's strtod as zslParseRange uses it: leading whitespace is skipped, an
  * empty string reads as 0 (nothing parsed, nothing left over), trailing
  * garbage and NaN are refused.
@@ -128,22 +150,6 @@ export function writeMember(w: ReplyWriter, member: string, score: number, withS
   if (w.resp === 3) w.array(2);
   w.bulk(member);
   w.double(score);
-}
-
-/**
- * getTimeoutFromObjectOrReply in seconds: the deadline in ms (Infinity for 0).
- * The seconds * 1000 product is truncated to a 64-bit integer as C's cast
- * does, and a value too large for it comes out negative on x86, hence
- * "timeout is negative" for 1e30 or inf, as Redis answers.
- */
-export function parseTimeout(arg: string, nowMs: number): number {
-  const sec = parseDouble(arg);
-  if (sec === null) throw new ReplyError(Err.timeoutNotFloat);
-  const ms = Math.trunc(sec * 1000);
-  if (!(ms < 9223372036854775807) || ms < 0) throw new ReplyError(Err.timeoutNegative);
-  if (ms === 0) return Infinity;
-  if (ms > 9223372036854775807 - nowMs) throw new ReplyError('ERR timeout is out of range');
-  return nowMs + ms;
 }
 
 /** Legacy key positions of "numkeys key..." commands: the numkeys keys after args[numkeysAt]. */

@@ -9,9 +9,9 @@ import { ZSetValue } from '../../keyspace/types/zset.js';
 import type { ReplyWriter } from '../../resp/writer.js';
 import type { BlockRequest } from '../../services/blocking.js';
 import { is, parseInteger } from '../args.js';
-import type { NodeState } from '../node-state.js';
 import type { Session } from '../session.js';
-import { parseTimeout, zsetIn } from './common.js';
+import { parseBlockingTimeout } from '../list/timeout.js';
+import { zsetIn } from './common.js';
 
 /** Reply shapes, as Redis's use_nested_array/emitkey pairs. */
 const FLAT = 0; // ZPOPMIN/MAX without COUNT, or any in RESP2: member, score, ...
@@ -23,7 +23,8 @@ const NESTED = 3; // ZMPOP/BZMPOP: key, [[member, score], ...]
  * Pops up to `count` (>= 1) members of the non-empty zset at key, writes
  * the reply in `shape`, sends the events and deletes the emptied key.
  */
-function popInto(w: ReplyWriter, node: NodeState, dbIndex: number, db: Database, key: string, z: ZSetValue, max: boolean, count: number, shape: number): void {
+function popInto(w: ReplyWriter, s: Session, dbIndex: number, db: Database, key: string, z: ZSetValue, max: boolean, count: number, shape: number): void {
+  const node = s.node;
   const n = count > z.size ? z.size : count;
   if (shape === FLAT) w.array(n * 2);
   else if (shape === PAIRS) w.array(n);
@@ -42,6 +43,10 @@ function popInto(w: ReplyWriter, node: NodeState, dbIndex: number, db: Database,
     w.bulk(e.member);
     w.double(e.score);
   }
+  // Replicas get a plain ZPOPMIN/ZPOPMAX (never a blocking or multi-key form),
+  // as Redis rewrites BZPOP*, ZMPOP and BZMPOP.
+  if (shape === KEYED) s.propagate([max ? 'zpopmax' : 'zpopmin', key]);
+  else if (shape === NESTED) s.propagate([max ? 'zpopmax' : 'zpopmin', key, String(count)]);
   node.notify('z', max ? 'zpopmax' : 'zpopmin', key, dbIndex);
   if (z.size === 0) {
     db.delete(key);
@@ -65,7 +70,7 @@ export function zpopCommand(s: Session, args: string[], max: boolean): void {
     s.out.array(0);
     return;
   }
-  popInto(s.out, s.node, s.dbIndex, s.db, key, z, max, count, counted && s.resp === 3 ? PAIRS : FLAT);
+  popInto(s.out, s, s.dbIndex, s.db, key, z, max, count, counted && s.resp === 3 ? PAIRS : FLAT);
 }
 
 /** First existing key's zset among keys, refusing a wrong type on the way (Redis stops at the first existing key). */
@@ -93,8 +98,8 @@ class ZPopBlock implements BlockRequest {
     // A key now holding another type keeps the client waiting, as in Redis.
     const v = db.peek(key, node.keyspace.nowMs);
     if (!(v instanceof ZSetValue) || v.size === 0) return false;
-    if (this.count < 0) popInto(w, node, this.db, db, key, v, this.max, 1, KEYED);
-    else popInto(w, node, this.db, db, key, v, this.max, this.count, NESTED);
+    if (this.count < 0) popInto(w, this.session, this.db, db, key, v, this.max, 1, KEYED);
+    else popInto(w, this.session, this.db, db, key, v, this.max, this.count, NESTED);
     return true;
   }
 
@@ -114,12 +119,12 @@ function blockOrTimeout(s: Session, keys: string[], deadlineMs: number, max: boo
 
 /** BZPOPMIN/BZPOPMAX key [key ...] timeout. */
 export function bzpopCommand(s: Session, args: string[], max: boolean): void {
-  const deadlineMs = parseTimeout(args[args.length - 1]!, s.nowMs);
+  const deadlineMs = parseBlockingTimeout(args[args.length - 1]!, s.nowMs);
   const keys = args.slice(1, args.length - 1);
   const i = firstZset(s, keys);
   if (i >= 0) {
     const key = keys[i]!;
-    popInto(s.out, s.node, s.dbIndex, s.db, key, zsetIn(s.db, key, s.nowMs)!, max, 1, KEYED);
+    popInto(s.out, s, s.dbIndex, s.db, key, zsetIn(s.db, key, s.nowMs)!, max, 1, KEYED);
     return;
   }
   blockOrTimeout(s, keys, deadlineMs, max, -1);
@@ -147,12 +152,12 @@ export function zmpopCommand(s: Session, args: string[], numkeysAt: number, bloc
     } else throw new ReplyError(Err.syntax);
   }
   if (count === -1) count = 1;
-  const deadlineMs = blocking ? parseTimeout(args[1]!, s.nowMs) : 0;
+  const deadlineMs = blocking ? parseBlockingTimeout(args[1]!, s.nowMs) : 0;
   const keys = args.slice(numkeysAt + 1, whereAt);
   const i = firstZset(s, keys);
   if (i >= 0) {
     const key = keys[i]!;
-    popInto(s.out, s.node, s.dbIndex, s.db, key, zsetIn(s.db, key, s.nowMs)!, max, count, NESTED);
+    popInto(s.out, s, s.dbIndex, s.db, key, zsetIn(s.db, key, s.nowMs)!, max, count, NESTED);
     return;
   }
   if (!blocking) {

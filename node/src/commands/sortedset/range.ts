@@ -78,10 +78,11 @@ export function zrangeGeneric(s: Session, args: string[], keyAt: number, store: 
   else lexRange = parseLexRange(minArg, maxArg);
 
   const z = readZset(s, args[keyAt]!);
-  const dest = store ? new ZSetValue() : null;
+  let dest = store ? new ZSetValue() : null;
   if (z !== undefined) {
     if (by === BY_RANK) {
-      if (rankRange(s, z, start, end, reverse, withScores, dest)) return;
+      dest = rankRange(s, z, start, end, reverse, withScores, store);
+      if (dest === null) return;
     } else {
       collect(z, scoreRange, lexRange, reverse, offset, limit);
       if (dest === null) {
@@ -100,8 +101,8 @@ export function zrangeGeneric(s: Session, args: string[], keyAt: number, store: 
   storeResult(s, args[1]!, dest!);
 }
 
-/** Emits (or fills `dest` with) a rank range; true if the reply was written. */
-function rankRange(s: Session, z: ZSetValue, start: number, end: number, reverse: boolean, withScores: boolean, dest: ZSetValue | null): boolean {
+/** Emits a rank range (returning null), or with `store` returns it as a new zset. */
+function rankRange(s: Session, z: ZSetValue, start: number, end: number, reverse: boolean, withScores: boolean, store: boolean): ZSetValue | null {
   const len = z.size;
   if (start < 0) start += len;
   if (end < 0) end += len;
@@ -111,17 +112,20 @@ function rankRange(s: Session, z: ZSetValue, start: number, end: number, reverse
     if (end >= len) end = len - 1;
     n = end - start + 1;
   }
-  if (dest === null) {
+  if (!store) {
     const w = s.out;
     beginMembers(w, n, withScores);
-    if (n === 0) return true;
+    if (n === 0) return null;
     let node = z.atRank(reverse ? len - 1 - start : start);
     for (let i = 0; i < n && node !== null; i++) {
       writeMember(w, node.member, node.score, withScores);
       node = reverse ? node.backward : (node.next[0] ?? null);
     }
-    return true;
+    return null;
   }
+  // The length is known here, so like Redis's zsetTypeCreate the result
+  // starts as a skiplist when it will not fit a listpack (and keeps -0).
+  const dest = new ZSetValue(n <= zsetLimits(s).maxListpackEntries);
   if (n > 0) {
     let node = z.atRank(reverse ? len - 1 - start : start);
     for (let i = 0; i < n && node !== null; i++) {
@@ -130,7 +134,7 @@ function rankRange(s: Session, z: ZSetValue, start: number, end: number, reverse
     }
     fill(s, dest);
   }
-  return false;
+  return dest;
 }
 
 /** Walks a score or lex range into `picked`, honouring LIMIT offset/count as Redis does. */

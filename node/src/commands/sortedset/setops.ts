@@ -7,9 +7,9 @@
 import { Err, ReplyError } from '../../core/errors.js';
 import { ZSetValue } from '../../keyspace/types/zset.js';
 import type { SetValue } from '../../keyspace/types/set.js';
-import { is, parseDouble, parseInteger } from '../args.js';
+import { is, parseInteger } from '../args.js';
 import type { Session } from '../session.js';
-import { beginMembers, writeMember, zsetLimits } from './common.js';
+import { beginMembers, parseScore, writeMember, zsetLimits } from './common.js';
 import { storeOrDelete } from './range.js';
 
 export const OP_UNION = 0;
@@ -93,7 +93,7 @@ export function zsetOpGeneric(s: Session, args: string[], dst: string | null, nu
       j++;
       remaining--;
       for (let i = 0; i < setnum; i++, j++, remaining--) {
-        const w = parseDouble(args[j]!);
+        const w = parseScore(args[j]!);
         if (w === null) throw new ReplyError('ERR weight value is not a float');
         srcs[i]!.weight = w;
       }
@@ -130,7 +130,7 @@ export function zsetOpGeneric(s: Session, args: string[], dst: string | null, nu
     return;
   }
   const limits = zsetLimits(s);
-  const result = new ZSetValue();
+  const result = new ZSetValue(false);
   let maxLen = 0;
   if (op === OP_UNION) {
     const acc = new Map<string, number>();
@@ -158,9 +158,9 @@ export function zsetOpGeneric(s: Session, args: string[], dst: string | null, nu
           const other = srcs[i]!;
           const found = find(other, member);
           if (found === undefined) return;
-          let ov = other.weight * found;
-          if (Number.isNaN(ov)) ov = 0;
-          v = aggregate(v, ov, agg);
+          // Unlike the first source's, a NaN here (inf * 0) is not zeroed:
+          // SUM turns the total into 0 and MIN/MAX ignore it, as in Redis.
+          v = aggregate(v, other.weight * found, agg);
         }
         result.set(member, v, limits);
         if (member.length > maxLen) maxLen = member.length;

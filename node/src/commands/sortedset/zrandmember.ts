@@ -56,10 +56,11 @@ export const zrandmember = {
       }
       return;
     }
-    // Asking for the whole set or more: all of it, in order.
+    // Asking for the whole set or more: all of it, highest first, the order
+    // in which Redis walks a listpack here.
     if (count >= size) {
       w.array(size * pairs);
-      for (let n = z.first(); n !== null; n = n.next[0] ?? null) writeMember(w, n.member, n.score, withScores);
+      for (let n = z.last(); n !== null; n = n.backward) writeMember(w, n.member, n.score, withScores);
       return;
     }
     w.array(count * pairs);

@@ -145,7 +145,12 @@ export class ZSetValue implements Container {
   /** Nodes linked in the skiplist (equals dict.size between operations). */
   private length = 0;
   bytes = BASE_BYTES;
-  private listpack = true;
+  private listpack: boolean;
+
+  /** `compact` false builds a skiplist from the start, as Redis does for set-operation results. */
+  constructor(compact = true) {
+    this.listpack = compact;
+  }
 
   get size(): number {
     return this.dict.size;
@@ -184,8 +189,11 @@ export class ZSetValue implements Container {
    * Redis's zsetAdd does before inserting.
    */
   set(member: string, score: number, limits: ZSetLimits = DEFAULT_ZSET_LIMITS): boolean {
-    if (this.listpack && score === 0) score = 0; // -0 reads back as 0 from a listpack
     const cur = this.dict.get(member);
+    if (cur === undefined && this.listpack && (this.dict.size + 1 > limits.maxListpackEntries || member.length > limits.maxListpackValue)) {
+      this.listpack = false;
+    }
+    if (this.listpack && score === 0) score = 0; // -0 reads back as 0 from a listpack
     if (cur !== undefined) {
       // -0 and 0 compare equal: Redis leaves the stored score alone then.
       if (cur !== score) {
@@ -193,9 +201,6 @@ export class ZSetValue implements Container {
         this.updateScore(member, cur, score);
       }
       return false;
-    }
-    if (this.listpack && (this.dict.size + 1 > limits.maxListpackEntries || member.length > limits.maxListpackValue)) {
-      this.listpack = false;
     }
     this.dict.set(member, score);
     this.insert(member, score);
@@ -221,9 +226,21 @@ export class ZSetValue implements Container {
     return true;
   }
 
-  /** Re-evaluates the encoding of a freshly built zset (the *STORE commands). */
+  /**
+   * Redis's zsetConvertToListpackIfNeeded for a zset built as a skiplist
+   * (the *STORE results): becomes a listpack when it fits, and then -0
+   * scores read back as 0.
+   */
   fitLimits(limits: ZSetLimits, maxMemberLen: number): void {
-    if (this.dict.size > limits.maxListpackEntries || maxMemberLen > limits.maxListpackValue) this.listpack = false;
+    if (this.dict.size > limits.maxListpackEntries || maxMemberLen > limits.maxListpackValue) {
+      this.listpack = false;
+      return;
+    }
+    if (this.listpack) return;
+    this.listpack = true;
+    const vals = this.dict.vals;
+    for (let i = 0; i < vals.length; i++) if (vals[i] === 0) vals[i] = 0;
+    for (let n = this.header.next[0] as Link; n !== null; n = n.next[0] as Link) if (n.score === 0) n.score = 0;
   }
 
   /** 0-based rank of member counting from the lowest (or highest if reverse); -1 if absent. */
@@ -310,9 +327,19 @@ export class ZSetValue implements Container {
     return head !== null && scoreLteMax(head.score, r);
   }
 
-  /** Lowest node inside the lex range, or null. */
+  /**
+   * Lowest node inside the lex range, or null. Lex ranges assume equal
+   * scores; when they are not, Redis's answer depends on the walk, so a
+   * compact zset is scanned linearly as Redis scans a listpack.
+   */
   firstInLexRange(r: LexRange): ZNode | null {
     if (!this.overlapsLex(r)) return null;
+    if (this.listpack) {
+      for (let n = this.header.next[0] as Link; n !== null; n = n.next[0] as Link) {
+        if (lexGteMin(n.member, r)) return lexLteMax(n.member, r) ? n : null;
+      }
+      return null;
+    }
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       let n = x.next[i] as Link;
@@ -325,9 +352,15 @@ export class ZSetValue implements Container {
     return n !== null && lexLteMax(n.member, r) ? n : null;
   }
 
-  /** Highest node inside the lex range, or null. */
+  /** Highest node inside the lex range, or null (linear from the tail when compact, see above). */
   lastInLexRange(r: LexRange): ZNode | null {
     if (!this.overlapsLex(r)) return null;
+    if (this.listpack) {
+      for (let n = this.tailNode; n !== null; n = n.backward) {
+        if (lexLteMax(n.member, r)) return lexGteMin(n.member, r) ? n : null;
+      }
+      return null;
+    }
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       let n = x.next[i] as Link;
@@ -358,6 +391,12 @@ export class ZSetValue implements Container {
   countInLexRange(r: LexRange): number {
     const a = this.firstInLexRange(r);
     if (a === null) return 0;
+    if (this.listpack) {
+      // ZLEXCOUNT on a listpack counts forward from the first match.
+      let count = 0;
+      for (let n: Link = a; n !== null && lexLteMax(n.member, r); n = n.next[0] as Link) count++;
+      return count;
+    }
     const b = this.lastInLexRange(r)!;
     return this.rankOf(b.score, b.member) - this.rankOf(a.score, a.member) + 1;
   }
@@ -414,13 +453,22 @@ export class ZSetValue implements Container {
   deleteRangeByLex(r: LexRange): number {
     if (lexRangeEmpty(r)) return 0;
     let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i] as Link;
-      while (n !== null && !lexGteMin(n.member, r)) {
-        x = n;
-        n = x.next[i] as Link;
+    if (this.listpack) {
+      // As Redis deletes from a listpack: from the first match (found by a
+      // linear scan) while members stay <= max.
+      const first = this.firstInLexRange(r);
+      if (first === null) return 0;
+      this.fillUpdateBefore(first);
+      x = update[0]!;
+    } else {
+      for (let i = this.level - 1; i >= 0; i--) {
+        let n = x.next[i] as Link;
+        while (n !== null && !lexGteMin(n.member, r)) {
+          x = n;
+          n = x.next[i] as Link;
+        }
+        update[i] = x;
       }
-      update[i] = x;
     }
     let removed = 0;
     let n = x.next[0] as Link;
@@ -443,8 +491,7 @@ export class ZSetValue implements Container {
   }
 
   clone(): ZSetValue {
-    const c = new ZSetValue();
-    c.listpack = this.listpack;
+    const c = new ZSetValue(this.listpack);
     // Walking in order and appending at the tail avoids a search per member.
     for (let n = this.header.next[0] as Link; n !== null; n = n.next[0] as Link) {
       c.dict.set(n.member, n.score);
@@ -485,6 +532,19 @@ export class ZSetValue implements Container {
   }
 
   // --- skiplist internals ---
+
+  /** Fills `update` with the last node before `target` on every level, searching by its (score, member). */
+  private fillUpdateBefore(target: ZNode): void {
+    let x = this.header;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let n = x.next[i] as Link;
+      while (n !== null && before(n, target.score, target.member)) {
+        x = n;
+        n = x.next[i] as Link;
+      }
+      update[i] = x;
+    }
+  }
 
   private insert(member: string, score: number): void {
     let x = this.header;

@@ -6,7 +6,7 @@
 // deploy/local/down.sh and status.sh see them; removed nodes are dropped
 // from it once stopped.
 
-import { chownSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { chownSync, mkdirSync, writeFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureZoneUser, LocalCluster, readState, stateFile, zoneUser, type ClusterState, type NodeRecord } from './local/cluster.js';
 import type { PlacedNode } from './reshard-plan.js';
@@ -43,6 +43,8 @@ export class LocalDeployment {
       const index = p.port - o.basePort;
       if (index < 0 || index + 1 > 254) throw new Error(`port ${p.port} does not fit the 127.0.z.1-254 address scheme from base port ${o.basePort}`);
       const dir = path.join(o.dataDir, String(p.port));
+      // A fresh node: a nodes.conf left by an earlier node on this port would bring back its identity and its peers.
+      rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       let owner: { user: string; uid: number; gid: number } | undefined;
       if (o.zoneUsers) {
@@ -63,7 +65,9 @@ export class LocalDeployment {
     return added;
   }
 
+  /** Drops stopped nodes from cluster.json and deletes their directories (their slots are gone; their nodes.conf must not come back). */
   removeNodes(ports: ReadonlySet<number>): void {
+    for (const n of this.state.nodes) if (ports.has(n.port)) rmSync(n.dir, { recursive: true, force: true });
     this.save({ ...this.state, nodes: this.state.nodes.filter((n) => !ports.has(n.port)) });
   }
 

@@ -52,7 +52,7 @@ describe('differential: tessera-server vs redis-server 7.0', function () {
   });
 
   it(`RESP2: seed ${SEED}, ${COUNT} commands give identical replies`, async () => {
-    const result = await runDifferential(redis!, tessera!, { seed: SEED, count: COUNT, resp: 2 });
+    const result = await runDifferential(redis!, tessera!, { seed: SEED, count: COUNT, resp: 2, flushFirst: true });
     assert.deepEqual(coverageShortfall(result, MIN_PER_COMMAND), []);
     assertNoDiffs(result);
   });

@@ -242,6 +242,22 @@ export class ReplicaElection {
     return this.phase.kind === 'requesting' ? this.phase.acks.size : 0;
   }
 
+  /**
+   * When the election next needs a tick, or null. The adapter ticks every
+   * ~100 ms; while an election runs it should also tick at this time, so a
+   * 0-50 ms jitter is not rounded up to the tick period.
+   */
+  wakeAtMs(): number | null {
+    switch (this.phase.kind) {
+      case 'waiting':
+        return this.phase.startAtMs;
+      case 'requesting':
+        return this.phase.lastSentMs + this.tuning.requestResendMs;
+      default:
+        return null;
+    }
+  }
+
   tick(v: ReplicaElectionView, nowMs: number, random: () => number): FailoverOutput {
     const o = emptyOutput();
     const primaryId = v.primary?.id ?? '';

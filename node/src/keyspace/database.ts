@@ -86,6 +86,8 @@ export interface DatabaseHooks {
   created(db: Database, key: string): void;
   /** Whether expiry is suspended (e.g. a replica, or a paused client set). */
   isExpiryPaused(): boolean;
+  /** Whether keys past their TTL still count as existing (a replica applying its primary's stream). */
+  expiredKeysLive?(): boolean;
 }
 
 const INITIAL_SLOTS = 1024;
@@ -139,7 +141,7 @@ export class Database {
 
   /** True if key has a TTL that has passed (whether or not expiry is paused). */
   isExpired(key: string, nowMs: number): boolean {
-    if (this.expires.size === 0) return false;
+    if (this.expires.size === 0 || this.hooks.expiredKeysLive?.() === true) return false;
     const at = this.expires.get(key);
     return at !== undefined && at <= nowMs;
   }

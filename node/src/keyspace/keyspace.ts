@@ -94,6 +94,12 @@ export class Keyspace {
   private expireTimeLimitExit = false;
   /** Suspends expiry (a replica waits for its primary's DELs; CLIENT PAUSE WRITE). */
   expiryPaused = false;
+  /**
+   * Set while a replica applies its primary's commands: a key past its TTL
+   * still exists for them, since the primary (whose DEL will follow) saw it
+   * alive (Redis's expireIfNeeded for the master client).
+   */
+  expiredKeysLive = false;
   events: KeyspaceEvents;
   readonly random: () => number;
 
@@ -184,6 +190,7 @@ export class Keyspace {
     },
     initialMeta: () => (this.usesLfu ? ((this.lfuMinutes() << 8) | LFU_INIT_VAL) >>> 0 : this.lruClock()),
     isExpiryPaused: () => this.expiryPaused,
+    expiredKeysLive: () => this.expiredKeysLive,
   };
 
   /** CONFIG RESETSTAT: the peak restarts from the current usage. */

@@ -213,7 +213,13 @@ export class ReplicationReplica implements Transport, CommandSink {
 
   /** Applies RESP commands from the primary through the dispatcher, as the primary session. */
   private apply(bytes: Buffer): void {
-    this.parser.feed(bytes, this);
+    const ks = this.opts.node.keyspace;
+    ks.expiredKeysLive = true;
+    try {
+      this.parser.feed(bytes, this);
+    } finally {
+      ks.expiredKeysLive = false;
+    }
     this.out.take();
   }
 

@@ -222,7 +222,8 @@ export class ReplicationState {
    * primary for a partial resync (Redis's replicationCacheMasterUsingMyself).
    */
   becomeReplica(host: string, port: number, nowMs: number): void {
-    this.primary = { host, port, state: 'connect', lastIoMs: nowMs, downSinceMs: nowMs, readOffset: this.offset };
+    // Never linked yet: Redis shows master_link_down_since_seconds:-1 until a link is lost.
+    this.primary = { host, port, state: 'connect', lastIoMs: nowMs, downSinceMs: -1, readOffset: this.offset };
   }
 
   /**

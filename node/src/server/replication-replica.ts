@@ -270,8 +270,8 @@ export class ReplicationReplica implements Transport, CommandSink {
     this.teardown();
     if (p) {
       if (p.state === 'sync') this.opts.state.synced = false;
+      if (p.state === 'connected') p.downSinceMs = wallClockMs();
       p.state = 'connect';
-      if (p.downSinceMs < 0) p.downSinceMs = wallClockMs();
     }
     if (this.stopped || this.reconnectTimer) return;
     this.reconnectTimer = setTimer(() => {

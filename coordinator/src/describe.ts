@@ -6,7 +6,7 @@
 
 import { parseInfo, type ClusterSnapshot } from './client.js';
 import { addr, type Ctx } from './context.js';
-import { formatRanges, healthProblems, type TopoNode } from './topology.js';
+import { formatRanges, healthProblems, healthWarnings, type TopoNode } from './topology.js';
 
 export interface NodeDescription {
   readonly id: string;
@@ -43,6 +43,7 @@ export interface ClusterDescription {
   readonly clusterInfo: Record<string, string>;
   readonly shards: readonly ShardDescription[];
   readonly problems: readonly string[];
+  readonly warnings: readonly string[];
 }
 
 function keysOf(info: Map<string, string>): number {
@@ -97,6 +98,7 @@ export async function describeCluster(ctx: Ctx, snap?: ClusterSnapshot): Promise
     clusterInfo: Object.fromEntries(seedInfo),
     shards,
     problems: healthProblems(t, s.clusterStates),
+    warnings: healthWarnings(t),
   };
 }
 
@@ -125,6 +127,7 @@ export function formatDescription(d: ClusterDescription): string {
   }
   lines.push(table(['SHARD', 'ROLE', 'NODE', 'ID', 'ZONE', 'SLOTS', 'KEYS', 'MEMORY', 'LINK', 'OFFSET', 'LAG'], rows));
   if (d.problems.length > 0) lines.push('Problems:', ...d.problems.map((p) => `  - ${p}`));
+  if (d.warnings.length > 0) lines.push('Warnings:', ...d.warnings.map((p) => `  - ${p}`));
   return lines.join('\n');
 }
 

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, rmSync 
 import path from 'node:path';
 import { ClusterClient, NodeReplyError, type Endpoint, type Reply } from './client.js';
 import type { SlotMove } from './reshard-plan.js';
-import type { TopoNode, Topology } from './topology.js';
+import { isParseError, parseNodes, type TopoNode, type Topology } from './topology.js';
 
 export interface ReshardState {
   readonly version: 1;
@@ -146,6 +146,7 @@ export class ReshardExecutor {
   private recoveries = 0;
   private started = 0;
   private topo!: Topology;
+  private total = 0;
 
   constructor(private readonly client: ClusterClient, private readonly opts: ExecuteOptions, private readonly members: ShardMembers) {}
 
@@ -153,6 +154,7 @@ export class ReshardExecutor {
   async run(moves: readonly SlotMove[]): Promise<ExecuteResult> {
     this.started = Date.now();
     const total = moves.length;
+    this.total = total;
     const keysPlanned = moves.reduce((a, m) => a + m.keys, 0);
     this.topo = (await this.client.snapshot()).topology;
     let pending = pendingMoves(this.topo, moves, this.members);
@@ -214,9 +216,13 @@ export class ReshardExecutor {
     };
   }
 
-  /** Waits until every slot has a live owner and no node is failing, then refreshes the topology. */
-  private async settle(): Promise<void> {
-    const deadline = Date.now() + this.opts.recoverTimeoutMs;
+  /**
+   * Waits until every slot has a live owner, no slot-owning primary is
+   * failing and every live primary says cluster_state:ok, then refreshes
+   * the topology. Meanwhile it repairs importers (see repairImporters).
+   */
+  async settle(timeoutMs = this.opts.recoverTimeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
       try {
@@ -224,16 +230,55 @@ export class ReshardExecutor {
         const owned = new Set<number>();
         for (const s of snap.topology.shards) if (!s.primary.failing) for (const x of s.primary.slots) owned.add(x);
         const dead = snap.topology.nodes.filter((n) => n.role === 'primary' && n.slots.length > 0 && n.failing);
-        if (owned.size === 16384 && dead.length === 0) {
+        const down = snap.topology.nodes.filter((n) => n.role === 'primary' && !n.failing && snap.clusterStates.get(n.id) !== 'ok');
+        if (owned.size === 16384 && dead.length === 0) await this.repairImporters(snap.topology);
+        if (owned.size === 16384 && dead.length === 0 && down.length === 0) {
           this.topo = snap.topology;
           return;
         }
-        last = `${16384 - owned.size} slots without a live owner, ${dead.length} failing primaries`;
+        last = `${16384 - owned.size} slots without a live owner, ${dead.length} failing primaries, ${down.length} primaries not cluster_state:ok`;
       } catch (e) {
         last = (e as Error).message;
       }
-      if (Date.now() > deadline) throw new Error(`cluster did not settle within ${this.opts.recoverTimeoutMs} ms: ${last}`);
+      if (Date.now() > deadline) throw new Error(`cluster did not settle within ${timeoutMs} ms: ${last}`);
       await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /**
+   * A node importing a slot ignores gossip about that slot's owner (Redis
+   * keeps an importing slot's owner as it was told). When the source fails
+   * over mid-migration, the importer therefore keeps the dead primary as the
+   * owner, says cluster_state:fail and refuses RESTORE with CLUSTERDOWN.
+   * Telling it the real owner (SETSLOT NODE <owner>, which keeps the
+   * importing state) and the new source (SETSLOT IMPORTING <owner>) fixes
+   * that with no window in which moved keys are unreachable.
+   */
+  private async repairImporters(t: Topology): Promise<void> {
+    for (const p of t.nodes) {
+      if (p.role !== 'primary' || p.failing || p.importing.size === 0) continue;
+      let view: TopoNode[];
+      try {
+        const parsed = parseNodes(String(await this.client.node(p).call('CLUSTER', 'NODES')));
+        if (isParseError(parsed)) continue;
+        view = parsed;
+      } catch {
+        continue;
+      }
+      for (const [slot, from] of p.importing) {
+        const owner = ownerOf(t, slot, undefined);
+        if (!owner || owner.id === p.id) continue;
+        const seenOwner = view.find((n) => n.slots.includes(slot));
+        if (seenOwner?.id === owner.id && from === owner.id) continue;
+        try {
+          if (seenOwner?.id !== owner.id) await this.client.node(p).call('CLUSTER', 'SETSLOT', slot, 'NODE', owner.id);
+          await this.client.node(p).call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', owner.id);
+          this.opts.onProgress?.({
+            slotsDone: this.slotsDone, slotsTotal: this.total, keysMoved: this.keysMoved, keysPlanned: 0, elapsedMs: Date.now() - this.started,
+            event: `repaired importing slot ${slot} on ${p.host}:${p.port}: owner ${owner.host}:${owner.port}`,
+          });
+        } catch { /* retried on the next settle round */ }
+      }
     }
   }
 

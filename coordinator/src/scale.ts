@@ -11,7 +11,7 @@ import { key, type Endpoint } from './client.js';
 import { addr, healthCheck, myId, waitAllKnown, waitFor, type Ctx } from './context.js';
 import { applyMoves, chooseShardsToRemove, placeNewShards, planReshard, type ShardLoad, type SlotMove } from './reshard-plan.js';
 import { clearReshardState, formatProgress, readReshardState, ReshardExecutor, writeReshardState, type Progress, type ReshardState } from './reshard.js';
-import { formatRanges, type Topology, type TopoNode } from './topology.js';
+import { formatRanges, healthWarnings, type Topology, type TopoNode } from './topology.js';
 import type { NodeRecord } from './local/cluster.js';
 
 export interface ScaleOptions {
@@ -110,6 +110,7 @@ export async function scale(ctx: Ctx, o: ScaleOptions): Promise<ScaleResult> {
     return fail(2);
   }
   const t = snap.topology;
+  for (const w of healthWarnings(t)) ctx.err(`warning: ${w}`);
   const { owning, empty } = primaries(t);
   const target = o.shards ?? owning.length + empty.length;
   if (!Number.isInteger(target) || target < 1 || target > 500) {
@@ -280,22 +281,15 @@ async function scaleIn(ctx: Ctx, t: Topology, owning: TopoNode[], target: number
 }
 
 async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<ScaleResult> {
-  const { problems } = await healthCheck(ctx, new Set(state.moves.map((m) => m.slot)));
-  // Nodes being removed may already be gone after an interrupted finish; anything else unhealthy stops us.
-  const removing = new Set(state.remove.map((r) => `${r.host}:${r.port}`));
-  const blocking = problems.filter((p) => ![...removing].some((r) => p.startsWith(r)) && !/is flagged (pfail|fail)/.test(p));
-  if (blocking.length > 0) {
-    ctx.err('Refusing to continue: the cluster is not healthy:');
-    for (const p of blocking) ctx.err(`  - ${p}`);
-    ctx.err(`The plan is kept in ${ctx.stateFile}; rerun 'tessera reshard --resume' once the cluster is healthy.`);
-    return fail(2);
-  }
+  let interrupted = false;
+  let saveAt = 0;
+  let doneCount = 0;
   const tty = process.stderr.isTTY === true;
   let lastPrint = 0;
   let lastLine = '';
   const show = (p: Progress): void => {
     lastLine = formatProgress(p);
-    if (p.event) ctx.err(`\n${p.event}`);
+    if (p.event) ctx.err(`${tty ? '\n' : ''}${p.event}`);
     const now = Date.now();
     if (tty) process.stderr.write(`\r${lastLine}`);
     else if (now - lastPrint > 1000) {
@@ -303,14 +297,6 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
       lastPrint = now;
     }
   };
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-    ctx.err('\nInterrupted: finishing the slot in flight, then stopping (resume with tessera reshard --resume).');
-  };
-  process.on('SIGINT', onSigint);
-  let saveAt = 0;
-  let doneCount = 0;
   const exec = new ReshardExecutor(ctx.client, {
     batchKeys: o.batchKeys, pipelineDepth: o.pipelineDepth, parallelPerSource: o.parallel, migrateTimeoutMs: 10000, recoverTimeoutMs: 60000,
     onProgress: show,
@@ -323,6 +309,28 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
     },
     shouldStop: () => interrupted || (o.stopAfterSlots !== undefined && doneCount >= o.stopAfterSlots),
   }, state.members);
+  const planSlots = new Set(state.moves.map((m) => m.slot));
+  const blockingProblems = async (): Promise<string[]> => {
+    const { problems } = await healthCheck(ctx, planSlots);
+    return problems;
+  };
+  let blocking = await blockingProblems();
+  if (blocking.length > 0 && planSlots.size > 0) {
+    // A stopped run can leave an importer stuck on a failed-over source's old owner; let the executor repair that first.
+    await exec.settle(15000).catch(() => undefined);
+    blocking = await blockingProblems();
+  }
+  if (blocking.length > 0) {
+    ctx.err('Refusing to continue: the cluster is not healthy:');
+    for (const p of blocking) ctx.err(`  - ${p}`);
+    ctx.err(`The plan is kept in ${ctx.stateFile}; rerun 'tessera reshard --resume' once the cluster is healthy.`);
+    return fail(2);
+  }
+  const onSigint = (): void => {
+    interrupted = true;
+    ctx.err('\nInterrupted: finishing the slots in flight, then stopping (resume with tessera reshard --resume).');
+  };
+  process.on('SIGINT', onSigint);
   let result;
   try {
     result = await exec.run(state.moves);

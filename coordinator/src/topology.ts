@@ -173,6 +173,9 @@ export function buildTopology(seedView: readonly TopoNode[], ownLines: ReadonlyM
 export function healthProblems(t: Topology, clusterStates: ReadonlyMap<string, string>, allowOpen: ReadonlySet<number> = new Set()): string[] {
   const problems: string[] = [];
   for (const n of t.nodes) {
+    // A failed node that serves no slot (a primary that was failed over, a
+    // dead replica) does not endanger a migration; healthWarnings lists it.
+    if (ignorable(t, n)) continue;
     if (n.failing) problems.push(`${n.host}:${n.port} is flagged ${n.flags.includes('fail') ? 'fail' : 'pfail'}`);
     const st = clusterStates.get(n.id);
     if (st === undefined) problems.push(`${n.host}:${n.port} did not answer`);
@@ -190,4 +193,13 @@ export function healthProblems(t: Topology, clusterStates: ReadonlyMap<string, s
   }
   if (owner.size !== SLOTS) problems.push(`${SLOTS - owner.size} slots are not covered`);
   return problems;
+}
+
+/** Failed or unreachable nodes that own no slot: worth a warning, not a refusal. */
+function ignorable(t: Topology, n: TopoNode): boolean {
+  return n.failing && n.slots.length === 0 && n.migrating.size === 0 && n.importing.size === 0 && !t.nodes.some((r) => r.primaryId === n.id && !r.failing);
+}
+
+export function healthWarnings(t: Topology): string[] {
+  return t.nodes.filter((n) => ignorable(t, n)).map((n) => `${n.host}:${n.port} (${n.id.slice(0, 8)}) is flagged ${n.flags.includes('fail') ? 'fail' : 'pfail'} and serves no slot; restart it or CLUSTER FORGET it`);
 }

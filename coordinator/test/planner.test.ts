@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { applyMoves, chooseFailoverReplica, chooseShardsToRemove, placeNewShards, placeReplica, planReshard, quotas, type ShardLoad } from '../src/reshard-plan.js';
-import { buildTopology, formatRanges, healthProblems, isParseError, parseNodes, zoneFromAddress, SLOTS } from '../src/topology.js';
+import { buildTopology, formatRanges, healthProblems, healthWarnings, isParseError, parseNodes, zoneFromAddress, SLOTS } from '../src/topology.js';
 import { pendingMoves, resolvePrimary } from '../src/reshard.js';
 import { zonesFromShards } from '../src/client.js';
 
@@ -195,7 +195,9 @@ describe('coordinator planner', () => {
       const states = new Map(nodes.map((n) => [n.id, 'ok']));
       const problems = healthProblems(t, states);
       assert.ok(problems.some((p) => p.includes('slot 5461 is open')));
-      assert.ok(problems.some((p) => p.includes('fail')));
+      // eee is a failed replica serving no slot: a warning, not a refusal.
+      assert.ok(!problems.some((p) => p.includes('7304')));
+      assert.ok(healthWarnings(t).some((p) => p.includes('127.0.1.5:7304')));
       assert.ok(!healthProblems(t, states, new Set([5461])).some((p) => p.includes('open')));
     });
 

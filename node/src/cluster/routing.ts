@@ -11,14 +11,24 @@
 // 3. The cluster is down: refuse (reads may be allowed by
 //    cluster-allow-reads-when-down; shard pub/sub by
 //    cluster-allow-pubsubshard-when-down).
-// 4. Migrating away and some key is missing here: ASK the target, or
+// 4. MIGRATE in an open slot runs here: it is what empties the slot, and
+//    a key deleted between GETKEYSINSLOT and MIGRATE must not stop it.
+// 5. Migrating away and some key is missing here: ASK the target, or
 //    TRYAGAIN when some keys are here and some are not (a multi-key command
-//    cannot be split across nodes).
-// 5. Importing and the client said ASKING (or the command is flagged
+//    cannot be split across nodes; redis-server 7.0.15 answers so).
+// 6. Importing and the client said ASKING (or the command is flagged
 //    `asking`): run here, unless a multi-key command misses keys (TRYAGAIN).
-// 6. A READONLY client (or shard pub/sub) reading on a replica of the owner:
+// 7. A READONLY client (or shard pub/sub) reading on a replica of the owner:
 //    run here.
-// 7. Otherwise the owner: here, or MOVED.
+// 8. Otherwise the owner: here, or MOVED.
+//
+// Open slots on a replica: a view that holds open-slot state for the
+// primary's slots (a replica told of its primary's SETSLOT, as Valkey 8
+// replicates it) applies rules 5 and 6 to READONLY reads, so a replica of
+// the source does not answer nil for a key that already moved. With no such
+// state (redis-server 7.0 keeps it on the primary only) a replica serves what
+// it has, as 7.0 does. A write, or a client without READONLY, is sent to the
+// owner with MOVED: the primary applies the open-slot rules itself.
 
 import type { ClusterView, NodeView } from './types.js';
 import { keySlot } from './keyslot.js';
@@ -43,6 +53,8 @@ export interface RoutedCommand {
   readonly shardPubSub: boolean;
   /** The command carries the `asking` flag (RESTORE-ASKING). */
   readonly asking: boolean;
+  /** MIGRATE: runs where it is sent while the slot is open (rule 4). */
+  readonly migrate?: boolean;
 }
 
 export interface RouteQuery {
@@ -70,10 +82,18 @@ export function route(view: ClusterView, q: RouteQuery): Route {
   let write = false;
   let shardPubSub = false;
   let askingCommand = false;
+  let migrateCommand = false;
   for (const cmd of q.commands) {
     if (cmd.write) write = true;
     if (cmd.shardPubSub) shardPubSub = true;
     if (cmd.asking) askingCommand = true;
+    if (cmd.migrate) migrateCommand = true;
+  }
+  const me = view.nodes.get(view.myId);
+  const meIsReplica = me !== undefined && me.flags.includes('slave');
+  // Open-slot rules apply on a primary, and on a replica only to READONLY reads (see above).
+  const openSlotRules = !meIsReplica || (q.clientReadOnly && !write);
+  for (const cmd of q.commands) {
     for (const key of cmd.keys) {
       const keyslot = keySlot(key);
       if (firstKey === null) {
@@ -81,8 +101,11 @@ export function route(view: ClusterView, q: RouteQuery): Route {
         slot = keyslot;
         owner = view.slotOwners[slot] ?? null;
         if (owner === null) return { kind: 'clusterdown-unbound', slot };
-        if (owner.id === view.myId && view.migrating.has(slot)) migrating = true;
-        else if (view.importing.has(slot)) importing = true;
+        if (openSlotRules) {
+          const ownerIsMine = owner.id === view.myId || (meIsReplica && owner.id === me.primaryId);
+          if (ownerIsMine && view.migrating.has(slot)) migrating = true;
+          else if (view.importing.has(slot)) importing = true;
+        }
       } else if (key !== firstKey) {
         if (keyslot !== slot) return { kind: 'crossslot' };
         multipleKeys = true;
@@ -103,6 +126,8 @@ export function route(view: ClusterView, q: RouteQuery): Route {
     else if (write) return { kind: 'clusterdown-readonly' };
   }
 
+  if ((migrating || importing) && migrateCommand) return LOCAL;
+
   if (migrating && missingKeys > 0) {
     if (existingKeys > 0) return { kind: 'tryagain' };
     const target = view.nodes.get(view.migrating.get(slot)!);
@@ -115,8 +140,7 @@ export function route(view: ClusterView, q: RouteQuery): Route {
     return LOCAL;
   }
 
-  const me = view.nodes.get(view.myId);
-  if ((q.clientReadOnly || shardPubSub) && !write && me !== undefined && me.flags.includes('slave') && me.primaryId === owner.id) return LOCAL;
+  if ((q.clientReadOnly || shardPubSub) && !write && meIsReplica && me.primaryId === owner.id) return LOCAL;
 
   return owner.id === view.myId ? LOCAL : { kind: 'moved', slot, node: owner };
 }

@@ -154,3 +154,129 @@ describe('cluster routing (getNodeByQuery as a table)', () => {
     assert.equal(asked, 0);
   });
 });
+
+// The migration matrix: every command kind x slot state x ASKING x READONLY x
+// which keys exist here, written out as Redis's getNodeByQuery answers it
+// (redis-server 7.0.15 checked by hand for the primary rows: split keys on the
+// source get TRYAGAIN, MIGRATE with a vanished key runs). One character per
+// case: '.' runs here, 'M' MOVED to the owner, 'A' ASK the migration target,
+// 'T' TRYAGAIN. Columns, grouped by command, keys present: none / K1 only / all:
+//   GET K1 [none all] | SET K1 [none all] | MGET K1 K2 [none K1 all] |
+//   MSET K1 K2 [none K1 all] | MIGRATE .. KEYS K1 K2 [none K1 all] | RESTORE-ASKING K1 [none all]
+// Replica rows: this node replicates B. "migrating" there means the view holds
+// B's MIGRATING state for the slot (replicated open slots); "importing" means
+// C owns the slot and B imports it.
+describe('cluster routing during slot migration (matrix)', () => {
+  type State = 'mine' | 'theirs' | 'migrating' | 'importing' | 'replica' | 'replica-migrating' | 'replica-importing';
+  const migrate = (...keys: string[]): RoutedCommand => ({ keys, write: true, shardPubSub: false, asking: false, migrate: true });
+  const restoreAsking = (key: string): RoutedCommand => ({ keys: [key], write: true, shardPubSub: false, asking: true });
+  const mset = (...keys: string[]): RoutedCommand => ({ keys, write: true, shardPubSub: false, asking: false });
+  const NONE: string[] = [];
+  const ONE = [K1];
+  const ALL = [K1, K2];
+  const CASES: { cmd: RoutedCommand; present: string[]; label: string }[] = [
+    { cmd: get(K1), present: NONE, label: 'GET, absent' },
+    { cmd: get(K1), present: ALL, label: 'GET, present' },
+    { cmd: set(K1), present: NONE, label: 'SET, absent' },
+    { cmd: set(K1), present: ALL, label: 'SET, present' },
+    { cmd: mget(K1, K2), present: NONE, label: 'MGET, none present' },
+    { cmd: mget(K1, K2), present: ONE, label: 'MGET, split' },
+    { cmd: mget(K1, K2), present: ALL, label: 'MGET, all present' },
+    { cmd: mset(K1, K2), present: NONE, label: 'MSET, none present' },
+    { cmd: mset(K1, K2), present: ONE, label: 'MSET, split' },
+    { cmd: mset(K1, K2), present: ALL, label: 'MSET, all present' },
+    { cmd: migrate(K1, K2), present: NONE, label: 'MIGRATE, none present' },
+    { cmd: migrate(K1, K2), present: ONE, label: 'MIGRATE, split' },
+    { cmd: migrate(K1, K2), present: ALL, label: 'MIGRATE, all present' },
+    { cmd: restoreAsking(K1), present: NONE, label: 'RESTORE-ASKING, absent' },
+    { cmd: restoreAsking(K1), present: ALL, label: 'RESTORE-ASKING, present' },
+  ];
+  // [state, ASKING, READONLY, outcomes]
+  const MATRIX: [State, boolean, boolean, string][] = [];
+  const any = (state: State, outcomes: string): void => {
+    for (const asking of [false, true]) for (const readOnly of [false, true]) MATRIX.push([state, asking, readOnly, outcomes]);
+  };
+  //                         GET SET MGET MSET MIGR R-A
+  any('mine',               '.. .. ... ... ... ..');
+  any('theirs',             'MM MM MMM MMM MMM MM');
+  any('migrating',          'A. A. AT. AT. ... A.');
+  MATRIX.push(['importing', false, false, 'MM MM MMM MMM ... ..']);
+  MATRIX.push(['importing', false, true, 'MM MM MMM MMM ... ..']);
+  MATRIX.push(['importing', true, false, '.. .. TT. TT. ... ..']);
+  MATRIX.push(['importing', true, true, '.. .. TT. TT. ... ..']);
+  for (const asking of [false, true]) {
+    MATRIX.push(['replica', asking, false, 'MM MM MMM MMM MMM MM']);
+    MATRIX.push(['replica', asking, true, '.. MM ... MMM MMM MM']);
+    MATRIX.push(['replica-migrating', asking, false, 'MM MM MMM MMM MMM MM']);
+    MATRIX.push(['replica-migrating', asking, true, 'A. MM AT. MMM MMM MM']);
+    MATRIX.push(['replica-importing', asking, false, 'MM MM MMM MMM MMM MM']);
+  }
+  MATRIX.push(['replica-importing', false, true, 'MM MM MMM MMM MMM MM']);
+  MATRIX.push(['replica-importing', true, true, '.. MM TT. MMM MMM MM']);
+
+  function stateView(state: State): { v: ClusterView; owner: string; askTarget: string } {
+    const replica = state.startsWith('replica');
+    const me = node(ME, 7000, replica ? ['myself', 'slave'] : ['myself', 'master'], replica ? B : '');
+    const b = node(B, 7001, ['master']);
+    const c = node(C, 7002, ['master']);
+    const ownerOf: Record<State, NodeView> = { mine: me, theirs: b, migrating: me, importing: b, replica: b, 'replica-migrating': b, 'replica-importing': c };
+    const owners = new Array<NodeView | null>(SLOT_COUNT).fill(c);
+    owners[SLOT] = ownerOf[state];
+    const migratingTo = state === 'migrating' ? B : state === 'replica-migrating' ? C : null;
+    const importingFrom = state === 'importing' ? B : state === 'replica-importing' ? C : null;
+    const v: ClusterView = {
+      myId: ME,
+      currentEpoch: 3,
+      lastVoteEpoch: 0,
+      state: 'ok',
+      nodes: new Map([[ME, me], [B, b], [C, c]]),
+      slotOwners: owners,
+      migrating: new Map(migratingTo ? [[SLOT, migratingTo]] : []),
+      importing: new Map(importingFrom ? [[SLOT, importingFrom]] : []),
+      version: 1,
+    };
+    const portOf = (id: string): number => (id === ME ? 7000 : id === B ? 7001 : 7002);
+    return { v, owner: `127.0.0.1:${portOf(ownerOf[state].id)}`, askTarget: migratingTo ? `127.0.0.1:${portOf(migratingTo)}` : '' };
+  }
+
+  it('the matrix covers every state x ASKING x READONLY once', () => {
+    const seen = new Set(MATRIX.map(([st, a, r]) => `${st}/${a}/${r}`));
+    assert.equal(seen.size, MATRIX.length);
+    assert.equal(MATRIX.length, 7 * 4);
+  });
+
+  for (const [state, asking, readOnly, outcomes] of MATRIX) {
+    const symbols = outcomes.replace(/ /g, '');
+    assert.equal(symbols.length, CASES.length, `row ${state} has one outcome per case`);
+    it(`${state}${asking ? ', ASKING' : ''}${readOnly ? ', READONLY' : ''}`, () => {
+      const { v, owner, askTarget } = stateView(state);
+      const got: string[] = [];
+      const want: string[] = [];
+      CASES.forEach((c, i) => {
+        const present = new Set(c.present);
+        const r = route(v, { commands: [c.cmd], clientAsking: asking, clientReadOnly: readOnly, keyExists: (k) => present.has(k), allowReadsWhenDown: false, allowPubSubShardWhenDown: true });
+        const sym = symbols[i]!;
+        const expected = sym === '.' ? null : sym === 'M' ? `MOVED ${SLOT} ${owner}` : sym === 'A' ? `ASK ${SLOT} ${askTarget}` : TRYAGAIN;
+        got.push(`${c.label}: ${routeError(r, 'ip') ?? 'local'}`);
+        want.push(`${c.label}: ${expected ?? 'local'}`);
+      });
+      assert.deepEqual(got, want);
+    });
+  }
+
+  it('a MULTI queue in a migrating slot is judged as one multi-key command', () => {
+    const { v } = stateView('migrating');
+    const q = (present: string[]): string | null =>
+      routeError(route(v, { commands: [set(K1), get(K2)], clientAsking: false, clientReadOnly: false, keyExists: (k) => present.includes(k), allowReadsWhenDown: false, allowPubSubShardWhenDown: true }), 'ip');
+    assert.equal(q([K1, K2]), null);
+    assert.equal(q([K1]), TRYAGAIN);
+    assert.equal(q([]), ASK_B);
+  });
+
+  it('ASK names a target the node knows; an unknown target leaves the slot served here', () => {
+    const { v } = stateView('migrating');
+    const lost: ClusterView = { ...v, migrating: new Map([[SLOT, 'f'.repeat(40)]]) };
+    const r = route(lost, { commands: [get(K1)], clientAsking: false, clientReadOnly: false, keyExists: () => false, allowReadsWhenDown: false, allowPubSubShardWhenDown: true });
+    assert.equal(r.kind, 'local');
+  });
+});

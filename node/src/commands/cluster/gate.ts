@@ -26,6 +26,7 @@ function routed(cmd: CompiledCommand, args: readonly string[]): RoutedCommand | 
     write: cmd.write,
     shardPubSub: SHARD_PUBSUB.has(root),
     asking: cmd.spec.flags.includes('asking'),
+    migrate: root === 'migrate',
   };
 }
 

@@ -802,7 +802,7 @@ export class ClusterCore implements ClusterCoreApi {
 
     // Handshakes: resend MEET until answered; drop after the node timeout (at least 1 s).
     const handshakeTimeoutMs = Math.max(timeout, 1000);
-    for (const id of [...this.handshakes]) {
+    for (const id of this.handshakes.size ? [...this.handshakes] : []) {
       const r = this.nodes.get(id)!;
       if (nowMs - r.createdMs > handshakeTimeoutMs) {
         this.removeRecord(r);
@@ -811,7 +811,7 @@ export class ClusterCore implements ClusterCoreApi {
     }
 
     // Outstanding probes: indirect probes at half the timeout, PFAIL at the timeout.
-    for (const id of [...this.outstanding]) {
+    for (const id of this.outstanding.size ? [...this.outstanding] : []) {
       const r = this.nodes.get(id);
       if (!r || r.pingSentMs === 0) {
         this.outstanding.delete(id);
@@ -836,7 +836,7 @@ export class ClusterCore implements ClusterCoreApi {
     }
 
     // Suspects are re-probed every half timeout, and may reach FAIL as reports arrive.
-    for (const id of [...this.suspects]) {
+    for (const id of this.suspects.size ? [...this.suspects] : []) {
       const r = this.nodes.get(id);
       if (!r) {
         this.suspects.delete(id);

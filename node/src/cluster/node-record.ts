@@ -114,8 +114,21 @@ export class NodeRecord {
     return f;
   }
 
+  // String hashes are memoized: fingerprints are recomputed on every change
+  // and for every node learned, and the strings behind them rarely change.
+  private idHash: readonly [string, number] = ['', 0];
+  private ipHash: readonly [string, number] = ['', 0];
+  private primaryIdHash: readonly [string, number] = ['', 0];
+
+  private static memo(cache: readonly [string, number], value: string): readonly [string, number] {
+    return cache[0] === value && cache[1] !== 0 ? cache : [value, fnvString(value) || 1];
+  }
+
   computeFingerprint(): number {
-    const h = fnvString(`${this.id}|${this.ip}|${this.primary ? 'm' : 's'}|${this.primaryId}|${this.fail ? 'F' : ''}`);
-    return fnvWords([this.port, this.busPort, this.slotsDigest], h);
+    this.idHash = NodeRecord.memo(this.idHash, this.id);
+    this.ipHash = NodeRecord.memo(this.ipHash, this.ip);
+    this.primaryIdHash = NodeRecord.memo(this.primaryIdHash, this.primaryId);
+    const roleBits = (this.primary ? 1 : 0) | (this.fail ? 2 : 0);
+    return fnvWords([this.idHash[1], this.ipHash[1], this.primaryIdHash[1], roleBits, this.port, this.busPort, this.slotsDigest]);
   }
 }

@@ -1,0 +1,48 @@
+// Seeded sweeps of the cluster simulator (npm run sim -- ...):
+//   --nodes N --seed S            one formation measurement (replays a test failure)
+//   --nodes N --seeds 1-50        a sweep; prints each failing seed with its replay command
+//   --loss 0.02                   message loss during formation
+//   --script file.txt [--seed S]  run a transcript (see transcript.ts), printing its log
+import { readFileSync } from 'node:fs';
+import { loadSizer, SimNetwork } from './network.js';
+import { formatResult, measureFormation } from './measure.js';
+import { runTranscript } from './transcript.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
+async function main(): Promise<number> {
+  const { sizer, source } = await loadSizer();
+  const script = arg('script');
+  if (script) {
+    const seed = Number(arg('seed') ?? 1);
+    const net = new SimNetwork({ seed, sizer, lossRate: Number(arg('loss') ?? 0), nodeTimeoutMs: Number(arg('timeout') ?? 2000) });
+    try {
+      runTranscript(net, readFileSync(script, 'utf8'), (l) => console.log(l));
+      console.log(`ok (seed ${seed}, ${net.totals.msgs} messages)`);
+      return 0;
+    } catch (e) {
+      console.log(`FAIL seed ${seed}: ${(e as Error).message}\nreplay: npm run sim -- --script ${script} --seed ${seed}`);
+      return 1;
+    }
+  }
+  const nodes = Number(arg('nodes') ?? 30);
+  const loss = Number(arg('loss') ?? 0);
+  const [lo, hi] = (arg('seeds') ?? arg('seed') ?? '1').split('-').map(Number) as [number, number?];
+  console.log(`bytes: ${source}`);
+  let failures = 0;
+  for (let seed = lo; seed <= (hi ?? lo); seed++) {
+    const r = measureFormation(nodes, seed, sizer, { lossRate: loss });
+    const bad = r.ticksToConverge < 0 || r.difference !== null || r.newNodeTicks < 0 || r.slotMoveTicks < 0;
+    console.log(`${bad ? 'FAIL' : 'ok  '} seed ${seed}: ${formatResult(r)}`);
+    if (bad) {
+      failures++;
+      console.log(`  ${r.difference ?? ''}\n  replay: npm run sim -- --nodes ${nodes} --seed ${seed}${loss ? ` --loss ${loss}` : ''}`);
+    }
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code));

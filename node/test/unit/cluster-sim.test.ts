@@ -1,0 +1,36 @@
+// Formation through a single seed at 3, 30 and 1,500 nodes, in the seeded
+// simulator: identical node tables and slot maps within a justified bound
+// (convergenceBoundTicks in sim/measure.ts, also in docs/cluster-bus.md),
+// and the bus cost printed. A failure prints the seed and the replay command.
+import assert from 'node:assert/strict';
+import { loadSizer, type MessageSizer } from '../sim/network.js';
+import { formatResult, measureFormation } from '../sim/measure.js';
+
+describe('cluster sim: formation through one seed', function () {
+  this.timeout(120_000);
+  let sizer: MessageSizer;
+  before(async () => {
+    const s = await loadSizer();
+    sizer = s.sizer;
+    console.log(`      (bytes: ${s.source})`);
+  });
+
+  for (const [n, seed] of [
+    [3, 11],
+    [30, 12],
+    [1500, 13],
+  ] as const) {
+    it(`${n} nodes converge to identical tables and slot maps`, () => {
+      // At 1,500 nodes: views compared in full on 25 nodes (every node's digest is compared), 5 s steady window.
+      const r = n > 100 ? measureFormation(n, seed, sizer, { deepCheckSample: 25, steadySecs: 5 }) : measureFormation(n, seed, sizer);
+      console.log(`      ${formatResult(r)}`);
+      const replay = `npm run sim -- --nodes ${n} --seed ${seed}`;
+      assert.ok(r.ticksToConverge >= 0, `seed ${seed}: not converged within ${r.boundTicks} ticks; replay: ${replay}`);
+      assert.equal(r.difference, null, `seed ${seed}: ${r.difference}; replay: ${replay}`);
+      assert.ok(r.newNodeTicks >= 0, `seed ${seed}: a new node was not known everywhere within the bound; replay: ${replay}`);
+      assert.ok(r.slotMoveTicks >= 0, `seed ${seed}: a slot move did not reach everyone within the bound; replay: ${replay}`);
+      // The point of the design: a node's steady cost does not grow with N.
+      assert.ok(r.steadyMsgsPerNodePerSec < 15, `steady ${r.steadyMsgsPerNodePerSec} msgs/s per node`);
+    });
+  }
+});

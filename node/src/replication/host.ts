@@ -8,8 +8,12 @@ import type { ReplicationState } from './state.js';
 
 export interface ReplicationHost {
   readonly state: ReplicationState;
-  /** REPLICAOF host port: starts (or retargets) the link; returns the status reply text. */
-  replicaOf(host: string, port: number): string;
+  /**
+   * REPLICAOF host port: starts (or retargets) the link; returns the status
+   * reply text. `busPort` defaults to port + 10000 (cluster mode passes the
+   * primary's announced bus port).
+   */
+  replicaOf(host: string, port: number, busPort?: number): string;
   /** REPLICAOF NO ONE: stops replicating and becomes a primary. */
   promote(): void;
   /** WAIT: replies now or blocks `s` until enough replicas acknowledged its last write. */

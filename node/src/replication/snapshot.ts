@@ -52,8 +52,16 @@ export class KeyspaceSnapshot {
   readonly keyCount: number;
   bytesProduced = 0;
 
-  /** Takes the copy now (O(keys) plus the container clones). */
-  constructor(dbs: readonly Database[]) {
+  /**
+   * Takes the copy now (O(keys) plus the container clones). `streamDb`, when
+   * given, is selected last: the database the stream that follows is in
+   * (a replica serving a sub-replica relays its primary's stream, which will
+   * not re-select; Redis carries it in the RDB's repl-stream-db field).
+   */
+  constructor(
+    dbs: readonly Database[],
+    private readonly streamDb: number | null = null,
+  ) {
     let keys = 0;
     for (const db of dbs) {
       const n = db.map.size;
@@ -115,6 +123,7 @@ export class KeyspaceSnapshot {
         if (!Number.isNaN(at)) yield ['pexpireat', key, String(at)];
       }
     }
+    if (this.streamDb !== null) yield ['select', String(this.streamDb)];
   }
 }
 

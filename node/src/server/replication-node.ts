@@ -83,7 +83,13 @@ export class NodeReplication implements ReplicationHost {
   ) {
     const cfg = node.config;
     this.state = new ReplicationState(randomHexId, cfg.getNumber('repl-backlog-size'));
-    this.primarySide = new ReplicationPrimary(node, this.state, logger, (tokens) => this.wake(tokens));
+    this.primarySide = new ReplicationPrimary(
+      node,
+      this.state,
+      logger,
+      (tokens) => this.wake(tokens),
+      () => (this.replica ? this.replica.session.dbIndex : null),
+    );
     node.replication = this;
     node.dispatcher.gates.push((s, cmd) => this.gate(s, cmd));
     const evict = node.dispatcher.evictor;
@@ -166,10 +172,13 @@ export class NodeReplication implements ReplicationHost {
     return null;
   }
 
-  replicaOf(host: string, port: number): string {
+  replicaOf(host: string, port: number, busPort = port + 10000): string {
     const st = this.state;
     if (st.primary && st.primary.host === host && st.primary.port === port) return 'OK Already connected to specified master';
-    this.replica?.stop();
+    if (this.replica) {
+      this.replica.stop();
+      this.node.clients.remove(this.replica.session);
+    }
     this.replica = null;
     if (!st.isReplica) {
       // Our own writes stop; our replicas must follow our new history.
@@ -191,6 +200,7 @@ export class NodeReplication implements ReplicationHost {
       },
       host,
       port,
+      busPort,
     );
     this.replica = replica;
     this.node.clients.add(replica.session);

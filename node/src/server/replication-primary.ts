@@ -83,6 +83,8 @@ export class ReplicationPrimary {
     private readonly logger: Logger,
     /** WAITs satisfied by an ack (tokens). */
     private readonly onWaitsSatisfied: (tokens: number[]) => void,
+    /** On a replica: the database its primary's stream is in (what a relayed stream continues from). */
+    private readonly relayedStreamDb: () => number | null,
   ) {}
 
   get replicaCount(): number {
@@ -205,7 +207,7 @@ export class ReplicationPrimary {
     link.phase = 'snapshot';
     link.queuedFrom = decision.offset;
     const t0 = performance.now();
-    const snap = new KeyspaceSnapshot(this.node.keyspace.dbs);
+    const snap = new KeyspaceSnapshot(this.node.keyspace.dbs, this.relayedStreamDb());
     this.logger.info('Snapshot copy taken', { keys: snap.keyCount, copyMs: Math.round(performance.now() - t0) });
     link.send({ kind: 'fullSyncBegin', replid: decision.replid, offset: decision.offset, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION });
     link.rec.state = 'send_bulk';

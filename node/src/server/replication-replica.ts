@@ -60,6 +60,8 @@ export class ReplicationReplica implements Transport, CommandSink {
     private readonly opts: ReplicaOptions,
     readonly host: string,
     readonly port: number,
+    /** The primary's bus port, where it serves Replication (client port + 10000 unless its cluster-port says otherwise). */
+    readonly busPort: number,
   ) {
     this.remoteAddress = `${host}:${port}`;
     const node = opts.node;
@@ -88,10 +90,6 @@ export class ReplicationReplica implements Transport, CommandSink {
     this.teardown();
     this.client?.close();
     this.client = null;
-  }
-
-  get busPort(): number {
-    return this.port + 10000;
   }
 
   private connect(): void {

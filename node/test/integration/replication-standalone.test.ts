@@ -244,6 +244,24 @@ describe('replication (standalone, real processes)', function () {
     assert.equal(await digest(c1), await digest(p));
   });
 
+  it('a replica of a replica (chained) follows the stream its primary relays, in every database', async () => {
+    const r3 = await startServer(['--replicaof', '127.0.0.1', String(r1.port)], { port: await pairPort() });
+    servers.push(r3);
+    const c3 = connect(r3);
+    await eventually(async () => infoField(await c3.info('replication'), 'master_link_status') === 'up', 'chained link up');
+    const p3 = new Redis({ port: primary.port, host: '127.0.0.1', db: 3 });
+    clients.push(p3);
+    await p3.set('in-db-3', 'three');
+    await p.set('in-db-0', 'zero');
+    await p.wait(2, 5000);
+    await eventually(async () => (await c3.get('in-db-0')) === 'zero', 'chained write in db 0');
+    await c3.select(3);
+    assert.equal(await c3.get('in-db-3'), 'three');
+    await c3.select(0);
+    assert.equal(await digest(c3), await digest(p));
+    assert.equal(infoField(await c1.info('replication'), 'connected_slaves'), '1');
+  });
+
   it('REPLICAOF NO ONE promotes a replica; it keeps its data and accepts writes', async () => {
     const d = await digest(p);
     assert.equal(await c2.call('replicaof', 'no', 'one'), 'OK');

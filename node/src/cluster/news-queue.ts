@@ -5,14 +5,20 @@
 // transmissions (memberlist's TransmitLimitedQueue). Epidemic spreading then
 // reaches every node in O(log N) probe periods while a quiet cluster sends no
 // news at all. Entries sit in buckets by transmission count, so taking k of
-// them costs O(k), not a sort of the queue.
+// them costs O(k), not a sort of the queue. The queue is capped: beyond
+// maxQueued items (a cluster forming, a partition healing) the most-sent
+// items are dropped and anti-entropy carries the bulk, since re-announcing
+// N new nodes on every node would cost O(N^2 log N) entries.
 
 export class NewsQueue {
   /** buckets[c] = ids transmitted c times (insertion order = age). */
   private buckets: Set<string>[] = [];
   private readonly count = new Map<string, number>();
 
-  constructor(private readonly retransmitMult: number) {}
+  constructor(
+    private readonly retransmitMult: number,
+    private readonly maxQueued = 64,
+  ) {}
 
   get size(): number {
     return this.count.size;
@@ -21,8 +27,19 @@ export class NewsQueue {
   /** (Re)announce a node: a newer change restarts its transmission count. */
   push(id: string): void {
     this.drop(id);
+    if (this.count.size >= this.maxQueued) this.evictMostSent();
     this.count.set(id, 0);
     (this.buckets[0] ??= new Set()).add(id);
+  }
+
+  private evictMostSent(): void {
+    for (let c = this.buckets.length - 1; c >= 0; c--) {
+      const b = this.buckets[c];
+      if (!b || b.size === 0) continue;
+      const id = b.values().next().value as string;
+      this.drop(id);
+      return;
+    }
   }
 
   drop(id: string): void {

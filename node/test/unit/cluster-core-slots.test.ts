@@ -64,3 +64,16 @@ describe('cluster news queue', () => {
     assert.equal(q.size, 0);
   });
 });
+
+describe('cluster news queue cap', () => {
+  it('drops the most-sent items beyond the cap', () => {
+    const q = new NewsQueue(4, 3);
+    q.push('a');
+    q.push('b');
+    q.take(1, 9, ''); // a sent once
+    q.push('c');
+    q.push('d'); // full: a (most sent) goes
+    assert.equal(q.size, 3);
+    assert.deepEqual(q.take(5, 9, '').sort(), ['b', 'c', 'd']);
+  });
+});

@@ -335,7 +335,7 @@ describe('resharding with redis-cli --cluster (tessera-server)', function () {
     const got = await Promise.all(Array.from({ length: N }, (_, i) => cluster!.get(`imp:${i}`)));
     got.forEach((v, i) => assert.equal(v, `i${i}`));
     assert.deepEqual(await cluster!.hgetall('imp:hash'), { a: '1', b: '2' });
-    assert.deepEqual(await cluster!.zrange('imp:zset', 0, -1), ['one', 'two']);
+    assert.deepEqual(await cluster!.zrange('imp:zset', '0', '-1'), ['one', 'two']);
     assert.equal(await cluster!.scard('imp:set'), 3);
     const ttl = await cluster!.ttl('imp:ttl');
     assert.ok(ttl > 900 && ttl <= 1000, `TTL kept (${ttl})`);

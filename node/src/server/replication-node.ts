@@ -87,7 +87,7 @@ export class NodeReplication implements ReplicationHost {
       node,
       this.state,
       logger,
-      (tokens) => this.wake(tokens),
+      (tokens) => this.wakeWaiters(tokens),
       () => (this.replica ? this.replica.session.dbIndex : null),
     );
     node.replication = this;
@@ -250,7 +250,7 @@ export class NodeReplication implements ReplicationHost {
   }
 
   /** Acks satisfied these WAITs: answer them with the count. */
-  private wake(tokens: number[]): void {
+  wakeWaiters(tokens: number[]): void {
     for (const t of tokens) {
       const b = this.waiting.get(t);
       this.waiting.delete(t);

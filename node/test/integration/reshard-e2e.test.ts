@@ -86,6 +86,8 @@ async function redirects(ports: number[]): Promise<{ ask: number; moved: number 
 /** A writer and a reader on one ioredis Redis.Cluster, recording what was acknowledged and what surfaced. */
 class Workload {
   readonly acked = new Map<string, string>();
+  /** The acknowledged keys in order, for readers to pick from (O(1) per read). */
+  private readonly ackedKeys: string[] = [];
   readonly surfaced: string[] = [];
   readonly mismatches: string[] = [];
   writes = 0;
@@ -109,6 +111,7 @@ class Workload {
       try {
         await this.c.set(key, value);
         this.acked.set(key, value);
+        this.ackedKeys.push(key);
         this.writes++;
         if (this.pauseMs > 0) await new Promise((r) => setTimeout(r, this.pauseMs));
       } catch (e) {
@@ -118,9 +121,8 @@ class Workload {
   }
 
   private async readLoop(): Promise<void> {
-    const keys: string[] = [];
+    const keys = this.ackedKeys;
     while (this.running) {
-      if (keys.length < this.acked.size) for (const k of [...this.acked.keys()].slice(keys.length)) keys.push(k);
       if (keys.length === 0) {
         await new Promise((r) => setTimeout(r, 5));
         continue;

@@ -1,0 +1,186 @@
+// CLUSTER SETSLOT differentially: the same script against a two-node
+// redis-server 7.0 cluster and a two-node Tessera cluster, replies compared
+// with node ids replaced by names. Then the open-slot markers: on the myself
+// line of CLUSTER NODES only, kept in nodes.conf across a restart, reported by
+// redis-cli --cluster check and closed by --cluster fix, as with redis-server.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { freePort, startServer, type ServerHandle } from '../support/server-process.js';
+
+async function eventually<T>(check: () => Promise<T>, opts: { timeoutMs: number; what: string }): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`${opts.what}: not reached within ${opts.timeoutMs} ms: ${(last as Error)?.message ?? String(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function cli(args: string[], timeoutMs = 60000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    p.on('error', reject);
+    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('exit', () => {
+      clearTimeout(t);
+      resolve(out.replace(/\x1b\[[0-9;]*m/g, ''));
+    });
+  });
+}
+
+interface Node {
+  handle: ServerHandle;
+  port: number;
+  id: string;
+  r: Redis;
+  busPort: number;
+}
+
+type Kind = 'tessera' | 'redis';
+
+async function startNode(kind: Kind, busPort: number, port?: number, dir?: string): Promise<Node> {
+  const args = ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '2000', '--cluster-config-file', dir ? path.join(dir, 'nodes.conf') : 'nodes.conf'];
+  const handle = await startServer(args, { binary: kind, ...(port !== undefined ? { port } : {}) });
+  const r = new Redis({ port: handle.port, maxRetriesPerRequest: 1 });
+  const id = (await r.call('CLUSTER', 'MYID')) as string;
+  return { handle, port: handle.port, id, r, busPort };
+}
+
+async function twoNodeCluster(kind: Kind): Promise<[Node, Node]> {
+  const a = await startNode(kind, await freePort());
+  const b = await startNode(kind, await freePort());
+  // redis-cli --cluster create wants three masters: two are formed by hand.
+  await a.r.call('CLUSTER', 'ADDSLOTSRANGE', '0', '8191');
+  await b.r.call('CLUSTER', 'ADDSLOTSRANGE', '8192', '16383');
+  await a.r.call('CLUSTER', 'MEET', '127.0.0.1', String(b.port), String(b.busPort));
+  for (const n of [a, b]) await eventually(async () => assert.match((await n.r.call('CLUSTER', 'INFO')) as string, /cluster_state:ok[\s\S]*cluster_known_nodes:2/), { timeoutMs: 20000, what: `${kind} cluster ok` });
+  return [a, b];
+}
+
+function myselfLine(nodesText: string): string {
+  return nodesText.split('\n').find((l) => l.includes('myself'))!;
+}
+
+describe('CLUSTER SETSLOT: Tessera vs redis-server 7.0', function () {
+  this.timeout(120000);
+  const all: Node[] = [];
+  let tessera: [Node, Node];
+  let redis: [Node, Node];
+
+  before(async () => {
+    tessera = await twoNodeCluster('tessera');
+    redis = await twoNodeCluster('redis');
+    all.push(...tessera, ...redis);
+  });
+
+  after(async () => {
+    for (const n of all) {
+      n.r.disconnect();
+      await n.handle.stop();
+    }
+  });
+
+  /** Runs one SETSLOT script on a cluster; replies with ids replaced by A/B. */
+  async function script([a, b]: [Node, Node]): Promise<string[]> {
+    const out: string[] = [];
+    const run = async (n: Node, ...args: string[]): Promise<void> => {
+      let reply: string;
+      try {
+        reply = String(await n.r.call(...(args as [string, ...string[]])));
+      } catch (e) {
+        reply = (e as Error).message;
+      }
+      out.push(`${n === a ? 'A' : 'B'}> ${args.join(' ')} => ${reply}`.split(a.id).join('<A>').split(b.id).join('<B>'));
+    };
+    // "{k}" hashes into A's half (0-8191); slot 16000 is B's.
+    await a.r.set('{k}1', 'v');
+    const S = String(await a.r.cluster('KEYSLOT', '{k}1'));
+    const T = '16000'; // B's
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'MIGRATING', b.id);
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'MIGRATING', 'f'.repeat(40));
+    await run(a, 'CLUSTER', 'SETSLOT', T, 'MIGRATING', b.id);
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'IMPORTING', b.id);
+    await run(b, 'CLUSTER', 'SETSLOT', S, 'IMPORTING', a.id);
+    await run(b, 'CLUSTER', 'SETSLOT', S, 'IMPORTING', 'nosuchnode');
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'NODE', b.id);
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'NODE', 'nosuchnode');
+    await run(a, 'CLUSTER', 'SETSLOT', '16384', 'STABLE');
+    await run(a, 'CLUSTER', 'SETSLOT', '-1', 'STABLE');
+    await run(a, 'CLUSTER', 'SETSLOT', 'x', 'NODE', b.id);
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'STABLE', 'extra');
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'MIGRATING');
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'BOGUS', b.id);
+    out.push('A myself: ' + myselfLine((await a.r.cluster('NODES')) as string).split(' ').slice(8).join(' ').split(b.id).join('<B>'));
+    out.push('B myself: ' + myselfLine((await b.r.cluster('NODES')) as string).split(' ').slice(8).join(' ').split(a.id).join('<A>'));
+    const peerLine = ((await a.r.cluster('NODES')) as string).split('\n').find((l) => l.startsWith(b.id))!;
+    out.push('A lists B without markers: ' + String(!peerLine.includes('[')));
+    // Routing while open, as a client sees it.
+    await run(a, 'GET', '{k}1');
+    await run(a, 'GET', '{k}2');
+    await run(a, 'MGET', '{k}1', '{k}2');
+    await run(b, 'GET', '{k}1');
+    await run(a, 'MIGRATE', '127.0.0.1', String(b.port), '', '0', '5000', 'KEYS', '{k}1', '{k}9');
+    await run(a, 'GET', '{k}1');
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'NODE', b.id);
+    await run(b, 'CLUSTER', 'SETSLOT', S, 'NODE', b.id);
+    await run(a, 'CLUSTER', 'SETSLOT', S, 'STABLE');
+    out.push('A myself after: ' + myselfLine((await a.r.cluster('NODES')) as string).split(' ').slice(8).join(' '));
+    out.push('B myself after: ' + myselfLine((await b.r.cluster('NODES')) as string).split(' ').slice(8).join(' '));
+    return out.map((l) => l.replace(/127\.0\.0\.1[: ]\d+/g, 'HOST:PORT').replace(/MOVED (\d+) \S+/g, 'MOVED $1 X'));
+  }
+
+  it('the same script gives the same replies and the same open-slot markers', async () => {
+    const want = await script(redis);
+    const got = await script(tessera);
+    assert.deepEqual(got, want);
+  });
+
+  it('open slots survive a restart (nodes.conf) and redis-cli --cluster check / fix treat them as with redis-server', async () => {
+    const results: Record<Kind, { check: string; fix: string; after: string }> = {} as Record<Kind, { check: string; fix: string; after: string }>;
+    for (const kind of ['redis', 'tessera'] as const) {
+      const [a, b] = kind === 'redis' ? redis : tessera;
+      const slot = String(await a.r.cluster('KEYSLOT', '{b}'));
+      await a.r.set('{b}', 'x');
+      await a.r.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', b.id);
+      await b.r.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', a.id);
+      if (kind === 'tessera') {
+        // Restart A: the MIGRATING state must come back from nodes.conf.
+        const conf = fs.readFileSync(path.join(a.handle.dir, 'nodes.conf'), 'latin1');
+        assert.match(conf, new RegExp(`myself.*\\[${slot}->-${b.id}\\]`));
+        assert.doesNotMatch(conf.split('\n').filter((l) => !l.includes('myself')).join('\n'), /\[/);
+        a.r.disconnect();
+        await a.handle.stop();
+        const busPort = Number(/@(\d+)/.exec(conf.split('\n').find((l) => l.includes('myself'))!)![1]);
+        const again = await startNode('tessera', busPort, a.port, a.handle.dir);
+        all.push(again);
+        tessera[0] = again;
+        assert.equal(again.id, a.id);
+        assert.match(myselfLine((await again.r.cluster('NODES')) as string), new RegExp(`\\[${slot}->-${b.id}\\]$`));
+        await eventually(async () => assert.match((await again.r.call('CLUSTER', 'INFO')) as string, /cluster_state:ok/), { timeoutMs: 20000, what: 'restarted node ok' });
+      }
+      const port = (kind === 'redis' ? redis : tessera)[0].port;
+      const check = await cli(['--cluster', 'check', `127.0.0.1:${port}`]);
+      const fix = await cli(['--cluster', 'fix', `127.0.0.1:${port}`, '--cluster-yes']);
+      const after = await cli(['--cluster', 'check', `127.0.0.1:${port}`]);
+      const norm = (t: string): string => t.replace(/127\.0\.0\.1:\d+/g, 'HOST:PORT').replace(/[0-9a-f]{40}/g, 'ID').replace(/\([0-9a-f]{8}\.\.\.\)/g, '(ID)').split('\n').filter((l) => /\[(OK|ERR|WARNING)\]|>>>|\*\*\*/.test(l) && !/keys in \d+ masters/.test(l)).sort().join('\n');
+      results[kind] = { check: norm(check), fix: norm(fix), after: norm(after) };
+      assert.match(check, new RegExp(`\\[WARNING\\] The following slots are open: ${slot}`), check);
+      assert.doesNotMatch(after, /\[WARNING\]|\[ERR\]/, after);
+    }
+    assert.equal(results.tessera.check, results.redis.check);
+    assert.equal(results.tessera.fix, results.redis.fix);
+    assert.equal(results.tessera.after, results.redis.after);
+  });
+});

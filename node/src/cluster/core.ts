@@ -14,7 +14,7 @@ import { collisionLoser, shouldBumpWithoutConsensus } from './epochs.js';
 import { FailureReports, failQuorum } from './failure-reports.js';
 import { computedState, rejoinDelayMs, WRITABLE_DELAY_MS } from './health.js';
 import { NewsQueue } from './news-queue.js';
-import { NodeRecord, randomNodeId } from './node-record.js';
+import { NodeRecord, randomNodeId, type EntryCache } from './node-record.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { addRange, isValidSlot, normalizeRanges, removeRange, slotCount, slotsDigest } from './slot-ranges.js';
 import {
@@ -83,6 +83,9 @@ export class ClusterCore implements ClusterCoreApi {
   private readonly peerIndex = new Map<string, number>();
   private readonly handshakes = new Set<string>();
   private readonly owners: (NodeRecord | null)[] = new Array<NodeRecord | null>(SLOT_COUNT).fill(null);
+  /** Records owning at least one slot, kept by assignRange: what cluster_state counts. */
+  private readonly slotOwners = new Set<NodeRecord>();
+  private readonly entryCache = new Map<NodeRecord, EntryCache>();
   private currentEpoch = 0;
   private lastVoteEpoch = 0;
   private readonly migrating = new Map<number, string>();
@@ -220,7 +223,7 @@ export class ClusterCore implements ClusterCoreApi {
   /** A record's shared state changed: refresh its fingerprint, maybe announce it. */
   private touched(r: NodeRecord, announce: boolean): void {
     if (r.handshake) return;
-    r.entryCache = null;
+    this.entryCache.delete(r);
     announce &&= this.announceLearned || r === this.myself;
     const fp = r.computeFingerprint();
     if (fp !== r.fingerprint) {
@@ -267,7 +270,7 @@ export class ClusterCore implements ClusterCoreApi {
   private clusterSize(): number {
     if (this.sizeCache < 0) {
       let n = 0;
-      for (const r of this.nodes.values()) if (r.primary && r.slots.length > 0) n++;
+      for (const r of this.slotOwners) if (r.primary) n++;
       this.sizeCache = n;
     }
     return this.sizeCache;
@@ -288,9 +291,13 @@ export class ClusterCore implements ClusterCoreApi {
       if (runOwner !== to) {
         if (runOwner) {
           runOwner.slots = removeRange(runOwner.slots, [runStart, s - 1]);
+          if (runOwner.slots.length === 0) this.slotOwners.delete(runOwner);
           this.touched(runOwner, runOwner === this.myself);
         }
-        if (to) to.slots = addRange(to.slots, [runStart, s - 1]);
+        if (to) {
+          to.slots = addRange(to.slots, [runStart, s - 1]);
+          this.slotOwners.add(to);
+        }
         for (let k = runStart; k < s; k++) this.owners[k] = to;
       }
       runStart = s;
@@ -356,15 +363,19 @@ export class ClusterCore implements ClusterCoreApi {
     };
   }
 
-  /** Gossip entries are immutable: reuse one per record until something in it changes. */
+  /**
+   * Gossip entries are immutable: reuse one per record until something in it
+   * changes. The cache lives for one tick (a burst of MEET answers shares
+   * entries; a quiet table does not keep a second copy of itself).
+   */
   private entry(r: NodeRecord, withSlots: boolean): GossipEntry {
     const slots = withSlots && r.primary;
-    const c = r.entryCache;
+    const c = this.entryCache.get(r);
     if (c && c.fingerprint === r.fingerprint && c.pfail === r.pfail && c.pingSentMs === r.pingSentMs && c.pongRecvMs === r.pongRecvMs && c.withSlots === slots) {
       return c.entry;
     }
     const entry = this.makeEntry(r, slots);
-    r.entryCache = { entry, fingerprint: r.fingerprint, pfail: r.pfail, pingSentMs: r.pingSentMs, pongRecvMs: r.pongRecvMs, withSlots: slots };
+    this.entryCache.set(r, { entry, fingerprint: r.fingerprint, pfail: r.pfail, pingSentMs: r.pingSentMs, pongRecvMs: r.pongRecvMs, withSlots: slots });
     return entry;
   }
 
@@ -798,6 +809,7 @@ export class ClusterCore implements ClusterCoreApi {
   tick(nowMs: number): void {
     assert(nowMs >= this.lastNowMs - 1e9, 'time given to the core is a number');
     this.lastNowMs = nowMs;
+    this.entryCache.clear();
     const timeout = this.nodeTimeoutMs;
 
     // Handshakes: resend MEET until answered; drop after the node timeout (at least 1 s).
@@ -885,7 +897,7 @@ export class ClusterCore implements ClusterCoreApi {
     let slotsServed = 0;
     let size = 0;
     let reachable = 0;
-    for (const r of this.nodes.values()) {
+    for (const r of this.slotOwners) {
       if (!r.primary || r.slots.length === 0) continue;
       size++;
       const n = slotCount(r.slots);

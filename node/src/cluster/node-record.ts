@@ -63,8 +63,6 @@ export class NodeRecord {
   knowsMyDigest = -1;
   /** Cached fingerprint, refreshed by the core after each change. */
   fingerprint = 0;
-  /** The last gossip entry built for this node (entries are immutable, so shared). */
-  entryCache: EntryCache | null = null;
 
   constructor(
     public id: string,

@@ -34,9 +34,9 @@ Finding the cluster:
   --json                           describe: machine-readable output
 
 scale / reshard:
-  --shards N  --dry-run  --add host:port,...  --replicas R  --keep-replicas  --yes
+  --shards N  --dry-run  --add host:port,...  --replicas R  --keep-replicas
   --batch KEYS (default 100)  --pipeline N (MIGRATE batches per round trip, default 4)
-  --parallel N (slots migrated at once per source node, default 8)
+  --parallel N (slots migrated at once per source node, default 32)
   --state-file FILE (default DATA_DIR/reshard.json, or ./.tessera/reshard-<seed>.json without a deployment)
   --prefer keys|ranges   which surplus slots move: the emptiest (fewest keys, default) or the top of each range (contiguous)
   --stop-after-slots N   stop cleanly after N slots (a resumable interruption, for tests)
@@ -52,7 +52,7 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const BOOLEAN = new Set(['--json', '--dry-run', '--keep-replicas', '--resume', '--abandon', '--yes', '--sync-replication', '--purge', '--no-restart', '--appendonly']);
+const BOOLEAN = new Set(['--json', '--dry-run', '--keep-replicas', '--resume', '--abandon', '--sync-replication', '--purge', '--no-restart', '--appendonly']);
 
 interface Args {
   readonly command: string;
@@ -212,8 +212,8 @@ export async function main(argv: readonly string[]): Promise<number> {
             shards, dryRun: f.has('--dry-run'), add: endpoints(f.get('--add')), replicas: int(f, '--replicas', undefined),
             keepReplicas: f.has('--keep-replicas'), resume: f.has('--resume'), abandon: f.has('--abandon'),
             batchKeys: Math.max(1, int(f, '--batch', 100)), pipelineDepth: Math.max(1, int(f, '--pipeline', 4)),
-            parallel: Math.max(1, int(f, '--parallel', 8)),
-            stopAfterSlots: int(f, '--stop-after-slots', undefined), yes: f.has('--yes'), prefer: prefer(f.get('--prefer')),
+            parallel: Math.max(1, int(f, '--parallel', 32)),
+            stopAfterSlots: int(f, '--stop-after-slots', undefined), prefer: prefer(f.get('--prefer')),
           });
           return r.code;
         }

@@ -319,7 +319,15 @@ export class ReshardExecutor {
     }
     // Target first (it bumps its epoch and so wins), then the source, then everyone else; others learn by gossip if unreachable.
     await tc.call('CLUSTER', 'SETSLOT', m.slot, 'NODE', target.id);
-    if (source.id !== target.id) await this.client.node(source).call('CLUSTER', 'SETSLOT', m.slot, 'NODE', target.id);
+    if (source.id !== target.id) {
+      try {
+        await this.client.node(source).call('CLUSTER', 'SETSLOT', m.slot, 'NODE', target.id);
+      } catch (e) {
+        // Redis 7 turns a primary that lost its last slot (learnt by gossip from the
+        // target's epoch bump) into a replica of that target; the slot has moved.
+        if (!(e instanceof NodeReplyError && /only with masters/i.test(e.message))) throw e;
+      }
+    }
     const others = t.nodes.filter((n) => n.role === 'primary' && n.id !== target.id && n.id !== source.id && !n.failing);
     await Promise.all(others.map(async (n) => {
       try {
@@ -347,7 +355,9 @@ export class ReshardExecutor {
     const sc = this.client.node(source);
     const tc = this.client.node(target);
     for (const k of keys) {
-      const onTarget = await tc.call('EXISTS', k);
+      // The target is importing the slot: without ASKING it would answer MOVED.
+      const [, onTarget] = await tc.pipeline([['ASKING'], ['EXISTS', k]]);
+      if (onTarget instanceof Error) throw onTarget;
       if (onTarget === 1) {
         await sc.call('DEL', k);
       } else {

@@ -29,7 +29,6 @@ export interface ScaleOptions {
   readonly parallel: number;
   /** Stop before this many slots have moved (tests use it to simulate an interruption). */
   readonly stopAfterSlots: number | undefined;
-  readonly yes: boolean;
   readonly prefer: 'keys' | 'ranges';
 }
 
@@ -94,6 +93,12 @@ export async function scale(ctx: Ctx, o: ScaleOptions): Promise<ScaleResult> {
     clearReshardState(ctx.stateFile);
     ctx.out(`Abandoned the saved reshard (${saved.purpose}); open slots, if any, remain for 'redis-cli --cluster fix'.`);
     return fail(0);
+  }
+  const wanted = o.shards === undefined ? undefined : `scale to ${o.shards} shards`;
+  if (saved && !o.resume && saved.purpose !== wanted) {
+    ctx.err(`A reshard is in progress (${saved.purpose}, ${saved.doneSlots}/${saved.moves.length} slots at the last save; state file ${ctx.stateFile}).`);
+    ctx.err(`Finish it with 'tessera reshard --resume', or drop it with 'tessera reshard --abandon'.`);
+    return fail(2);
   }
   if (saved) {
     ctx.out(`Resuming: ${saved.purpose} (state file ${ctx.stateFile}, saved at ${saved.doneSlots}/${saved.moves.length} slots).`);

@@ -11,7 +11,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis, Cluster } from 'ioredis';
@@ -38,6 +38,22 @@ function tessera(args: readonly string[]): Promise<CliRun> {
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Runs bin/tessera and calls onStderr with each chunk (progress lines) as it comes. */
+function tesseraWatch(args: readonly string[], onStderr: (text: string) => void): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(path.join(REPO_ROOT, 'bin/tessera'), [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr(d.toString());
+    });
     p.on('error', reject);
     p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
@@ -225,7 +241,9 @@ describe(`tessera scale under load (${SERVER})`, function () {
 
   it('refuses to scale a cluster that is not healthy', async () => {
     // Open a slot by hand, as a crashed redis-cli reshard would leave it.
-    const conn = new Redis({ host: '127.0.0.1', port: BASE_PORT, lazyConnect: true });
+    const primary = (await primariesOf(local))[0];
+    assert.ok(primary);
+    const conn = new Redis({ host: primary.host, port: primary.port, lazyConnect: true });
     await conn.connect();
     const me = String(await conn.call('CLUSTER', 'MYID'));
     const myself = parseNodes(String(await conn.call('CLUSTER', 'NODES')));
@@ -243,4 +261,45 @@ describe(`tessera scale under load (${SERVER})`, function () {
       conn.disconnect();
     }
   });
+
+  it('scale --shards 4 survives a source primary killed mid-migration (automatic failover), no acknowledged write lost', async () => {
+    const { LocalDeployment } = await import('../../src/local-nodes.js');
+    const w = new Workload(cluster);
+    w.start(4);
+    let killed: number | undefined;
+    let run: CliRun;
+    try {
+      run = await tesseraWatch(['scale', '--shards', '4', '--data-dir', dataDir, '--prefer', 'ranges'], (text) => {
+        const m = /(\d+)\/(\d+) slots/.exec(text);
+        if (killed === undefined && m && Number(m[1]) >= 300) {
+          // Kill the primary of shard 0 (a source: every old shard gives slots); its replica in another zone takes over.
+          const d = LocalDeployment.open(dataDir);
+          const rec = d?.byPort(BASE_PORT);
+          assert.ok(d && rec);
+          const pid = d.cluster.runningNodes().includes(rec) ? Number(readFileSync(rec.pidFile, 'utf8')) : undefined;
+          assert.ok(pid);
+          process.kill(pid, 'SIGKILL');
+          killed = rec.port;
+        }
+      });
+    } finally {
+      await w.stop();
+    }
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.ok(killed, 'the migration ended before the kill');
+    console.log(`      ${run.stdout.split('\n').find((l) => l.startsWith('Moved')) ?? ''}`);
+    console.log(`      workload: ${w.writes} writes (${w.writeErrors} errors), ${w.reads} reads (${w.readErrors} errors)`);
+    assert.deepEqual(w.readMismatches, []);
+    await assertAcked(cluster, w);
+    // Bring the killed node back (it rejoins as a replica) so --cluster check sees every node.
+    const d = LocalDeployment.open(dataDir);
+    const rec = d?.byPort(BASE_PORT);
+    assert.ok(d && rec);
+    d.cluster.startNode(rec);
+    await d.cluster.waitHealthy(60000);
+    await assertNoStrayKeys(local);
+    const dj = JSON.parse((await tessera(['describe', '--data-dir', dataDir, '--json'])).stdout) as { shards: { slots: number }[] };
+    assert.equal(dj.shards.filter((s) => s.slots > 0).length, 4);
+  });
+
 });

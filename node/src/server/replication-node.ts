@@ -166,9 +166,13 @@ export class NodeReplication implements ReplicationHost {
     const cfg = this.node.config;
     const root = cmd.parent ?? cmd;
     if (root.spec.name === 'exec' ? s.multiQueue.some((q) => q.cmd.write) && cfg.getBool('replica-read-only') : cmd.write && cfg.getBool('replica-read-only')) return READONLY_ERROR;
-    if (p.state === 'sync' && !hasFlag(root.spec, 'loading')) return LOADING_ERROR;
-    const stale = hasFlag(root.spec, 'stale');
-    if (!stale && (!st.synced || (p.state !== 'connected' && !cfg.getBool('replica-serve-stale-data')))) return MASTERDOWN_ERROR;
+    // A subcommand carries its own flags (CLUSTER NODES is stale-safe, CLUSTER is not).
+    if (p.state === 'sync' && !hasFlag(cmd.spec, 'loading')) return LOADING_ERROR;
+    if (hasFlag(cmd.spec, 'stale')) return null;
+    if (p.state !== 'connected' && !cfg.getBool('replica-serve-stale-data')) return MASTERDOWN_ERROR;
+    // Before its first full sync a restarted replica holds nothing of its primary's: no data commands yet.
+    const touchesData = cmd.write || hasFlag(cmd.spec, 'readonly') || cmd.spec.keys.first > 0 || cmd.spec.keys.find !== undefined;
+    if (!st.synced && touchesData) return MASTERDOWN_ERROR;
     return null;
   }
 

@@ -107,6 +107,8 @@ describe('WAIT', () => {
     const g = c.run('GET', 'k');
     assert.ok(g instanceof RespError && g.message.startsWith('MASTERDOWN '));
     assert.equal((c.run('ROLE') as unknown[])[0], 'slave');
+    assert.equal(c.run('PING'), 'PONG', 'commands that touch no data still answer');
+    assert.ok(c.run('DBSIZE') instanceof RespError);
     repl.state.synced = true;
     repl.state.primary!.state = 'connected';
     assert.equal(c.run('GET', 'k'), null);

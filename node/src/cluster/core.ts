@@ -136,7 +136,7 @@ export class ClusterCore implements ClusterCoreApi {
     this.nextProbeMs = opts.nowMs + Math.floor(this.random() * this.tuning.probeIntervalMs);
     const me = opts.myself;
     this.myself = this.makeMyself(me, opts.nowMs);
-    if (opts.persisted) this.load(opts.persisted, me, opts.nowMs);
+    if (opts.persisted) this.load(opts.persisted, opts.nowMs);
     else this.addRecord(this.myself);
   }
 
@@ -149,7 +149,8 @@ export class ClusterCore implements ClusterCoreApi {
     return r;
   }
 
-  private load(p: PersistedClusterConfig, me: MyselfIdentity, nowMs: number): void {
+  /** nodes.conf wins for ids, epochs and slots; the options win for my own address. */
+  private load(p: PersistedClusterConfig, nowMs: number): void {
     for (const pn of p.nodes) {
       const isMe = pn.flags.includes('myself');
       const r = isMe ? this.myself : new NodeRecord(pn.id, pn.ip, pn.port, pn.busPort, nowMs);
@@ -170,7 +171,6 @@ export class ClusterCore implements ClusterCoreApi {
       if (r.fail) this.suspects.add(r.id);
     }
     assert(this.nodes.get(this.myself.id) === this.myself, 'persisted config lists myself');
-    void me;
     this.currentEpoch = p.currentEpoch;
     this.lastVoteEpoch = p.lastVoteEpoch;
     for (const [s, id] of p.migrating) this.migrating.set(s, id);
@@ -708,6 +708,7 @@ export class ClusterCore implements ClusterCoreApi {
   }
 
   private bumpForCollision(otherId: string): void {
+    assert(this.currentEpoch >= this.myself.configEpoch, 'currentEpoch >= my configEpoch');
     this.currentEpoch++;
     this.myself.configEpoch = this.currentEpoch;
     this.touched(this.myself, true);
@@ -807,7 +808,7 @@ export class ClusterCore implements ClusterCoreApi {
   // ------------------------------------------------------------------- tick
 
   tick(nowMs: number): void {
-    assert(nowMs >= this.lastNowMs - 1e9, 'time given to the core is a number');
+    assert(Number.isFinite(nowMs), 'nowMs is a finite number');
     this.lastNowMs = nowMs;
     this.entryCache.clear();
     const timeout = this.nodeTimeoutMs;

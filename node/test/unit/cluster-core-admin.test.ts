@@ -147,4 +147,27 @@ describe('cluster core admin', () => {
     assert.equal(a.view.slotOwners[5]?.id, b.myId, 'the lower configEpoch does not win');
     assert.equal(c.view.slotOwners[5]?.id, b.myId, 'c accepted the UPDATE');
   });
+
+  it('persisted() round-trips ids, epochs and slots through a restart', () => {
+    const a = core(1);
+    const b = core(2);
+    a.setConfigEpoch(3);
+    a.addSlots([0, 1, 2, 10]);
+    a.meet('127.0.0.1', 7002, 17002, 0);
+    exchange(a, b, 1);
+    const saved = a.persisted();
+    const again = new ClusterCore({
+      myself: { id: 'f'.repeat(40), shardId: a.myId, ip: '127.0.0.1', port: 7001, busPort: 17001, hostname: '', zone: 'a' },
+      nodeTimeoutMs: 1000,
+      requireFullCoverage: true,
+      random: seededRandom(9),
+      nowMs: 5,
+      persisted: saved,
+    });
+    assert.equal(again.myId, a.myId);
+    assert.equal(again.view.currentEpoch, a.view.currentEpoch);
+    assert.deepEqual(again.view.nodes.get(a.myId)!.slots, [[0, 2], [10, 10]]);
+    assert.deepEqual([...again.view.nodes.keys()].sort(), [a.myId, b.myId].sort());
+    assert.equal(again.view.nodes.get(a.myId)!.configEpoch, 3);
+  });
 });

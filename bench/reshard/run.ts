@@ -1,0 +1,256 @@
+// Resharding benchmark (not in npm test): `node dist/bench/reshard/run.js`.
+// For redis-server 7.0 and then tessera-server, in the same run and with the
+// same data: a two-primary cluster where A owns every slot but 16383 and all
+// the data (small keys with 100-byte values, one big hash, one big string);
+// B owns slot 16383 and nothing else. `redis-cli --cluster reshard` moves
+// every slot of A to B while an ioredis Redis.Cluster client reads and writes
+// random small keys. Reported: keys per second migrated; p99 and max latency
+// of client requests before the move and during it; the max while the slot
+// of each big key moves (the window between redis-cli's "Moving slot" lines).
+//
+// Environment: RESHARD_KEYS (1000000), RESHARD_HASH_FIELDS (1000000),
+// RESHARD_STRING_MB (64), RESHARD_CLIENTS (8 concurrent requests),
+// RESHARD_CONF_DIR (where nodes.conf lives; default: each server's own dir
+// under the OS temp dir: the disk, fsync included), RESHARD_ONLY
+// (redis|tessera). Results: stdout and bench/results/reshard-latest.json.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Cluster, Redis } from 'ioredis';
+import { REPO_ROOT, sleep, startServer, type ServerKind, type ServerProcess } from '../lib/procs.js';
+
+const KEYS = Number(process.env['RESHARD_KEYS'] ?? 1_000_000);
+const HASH_FIELDS = Number(process.env['RESHARD_HASH_FIELDS'] ?? 1_000_000);
+const STRING_MB = Number(process.env['RESHARD_STRING_MB'] ?? 64);
+const CLIENTS = Number(process.env['RESHARD_CLIENTS'] ?? 8);
+const CONF_DIR = process.env['RESHARD_CONF_DIR'] ?? '';
+const ONLY = process.env['RESHARD_ONLY'] ?? '';
+// Hash tags chosen for their slots: both far from 16383, so the big keys move mid-run.
+const BIG_HASH = '{bighash}';
+const BIG_STRING = '{bigstring}';
+
+interface Sample {
+  startMs: number;
+  ms: number;
+}
+
+interface Result {
+  kind: ServerKind;
+  keysMoved: number;
+  reshardMs: number;
+  keysPerSecond: number;
+  before: { p99Ms: number; maxMs: number; requests: number };
+  during: { p99Ms: number; maxMs: number; requests: number };
+  bigKeys: Record<string, { slot: number; slotMoveMs: number; maxRequestMs: number }>;
+  clientErrors: number;
+}
+
+/** Math.max over many samples (spreading a large array overflows the stack). */
+function maxOf(xs: readonly number[]): number {
+  let m = 0;
+  for (const x of xs) if (x > m) m = x;
+  return m;
+}
+
+function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function call(port: number, ...args: string[]): Promise<unknown> {
+  const r = new Redis({ port, lazyConnect: true });
+  await r.connect();
+  try {
+    return await r.call(args[0]!, ...args.slice(1));
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+async function freePortPair(): Promise<number> {
+  // A bus port: any free port (cluster-port is set explicitly on both kinds).
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startClusterNode(kind: ServerKind, confDir: string, name: string): Promise<{ s: ServerProcess; id: string; busPort: number }> {
+  const busPort = await freePortPair();
+  const s = await startServer(kind, ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '5000', '--cluster-config-file', path.join(confDir, `${kind}-${name}.conf`)]);
+  const id = String(await call(s.port, 'CLUSTER', 'MYID'));
+  return { s, id, busPort };
+}
+
+async function load(port: number): Promise<void> {
+  const r = new Redis({ port, lazyConnect: true });
+  await r.connect();
+  const value = 'v'.repeat(100);
+  const BATCH = 10000;
+  for (let i = 0; i < KEYS; i += BATCH) {
+    const pl = r.pipeline();
+    for (let j = i; j < Math.min(KEYS, i + BATCH); j++) pl.set(`key:${j}`, value);
+    await pl.exec();
+  }
+  for (let i = 0; i < HASH_FIELDS; i += BATCH) {
+    const args: string[] = [];
+    for (let j = i; j < Math.min(HASH_FIELDS, i + BATCH); j++) args.push(`f${j}`, `v${j}`);
+    await r.hset(BIG_HASH, ...args);
+  }
+  if (STRING_MB > 0) await r.set(BIG_STRING, Buffer.alloc(STRING_MB * 1024 * 1024, 'x'));
+  r.disconnect();
+}
+
+/** Random GET/SET of small keys through ioredis Redis.Cluster; every request's start and duration. */
+class Load {
+  readonly samples: Sample[] = [];
+  errors = 0;
+  private running = true;
+  private loops: Promise<void>[] = [];
+  constructor(private readonly c: Cluster) {}
+  start(): void {
+    for (let i = 0; i < CLIENTS; i++) this.loops.push(this.loop(i));
+  }
+  private async loop(i: number): Promise<void> {
+    let n = i;
+    while (this.running) {
+      const key = `key:${Math.floor(Math.random() * KEYS)}`;
+      const t0 = performance.now();
+      try {
+        if (n++ % 4 === 0) await this.c.set(key, 'w'.repeat(100));
+        else await this.c.get(key);
+      } catch {
+        this.errors++;
+      }
+      this.samples.push({ startMs: performance.timeOrigin + t0, ms: performance.now() - t0 });
+    }
+  }
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+}
+
+/** redis-cli --cluster reshard, noting when each "Moving slot N" line appears. */
+function reshard(port: number, from: string, to: string, slots: number): Promise<{ slotStartMs: Map<number, number>; endMs: number; code: number; tail: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('redis-cli', ['--cluster', 'reshard', `127.0.0.1:${port}`, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(slots), '--cluster-yes', '--cluster-timeout', '60000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const slotStartMs = new Map<number, number>();
+    let buf = '';
+    let tail = '';
+    const onData = (d: Buffer): void => {
+      const now = Date.now();
+      buf += d.toString('latin1');
+      tail = (tail + d.toString('latin1')).slice(-2000);
+      let nl: number;
+      while ((nl = buf.indexOf('Moving slot ')) >= 0) {
+        const m = /^Moving slot (\d+) /.exec(buf.slice(nl));
+        if (!m) break;
+        slotStartMs.set(Number(m[1]), now);
+        buf = buf.slice(nl + m[0].length);
+      }
+    };
+    p.stdout.on('data', onData);
+    p.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString('latin1')).slice(-2000)));
+    p.on('error', reject);
+    p.on('exit', (code) => resolve({ slotStartMs, endMs: Date.now(), code: code ?? -1, tail }));
+  });
+}
+
+async function runOne(kind: ServerKind): Promise<Result> {
+  const confDir = mkdtempSync(path.join(CONF_DIR || os.tmpdir(), `reshard-conf-${kind}-`));
+  const a = await startClusterNode(kind, confDir, 'a');
+  const b = await startClusterNode(kind, confDir, 'b');
+  let cluster: Cluster | null = null;
+  try {
+    await call(a.s.port, 'CLUSTER', 'ADDSLOTSRANGE', '0', '16382');
+    await call(b.s.port, 'CLUSTER', 'ADDSLOTS', '16383');
+    await call(a.s.port, 'CLUSTER', 'MEET', '127.0.0.1', String(b.s.port), String(b.busPort));
+    for (const n of [a, b]) await until(async () => /cluster_state:ok[\s\S]*cluster_known_nodes:2/.test(String(await call(n.s.port, 'CLUSTER', 'INFO'))), `${kind} cluster ok`);
+    const loadStart = Date.now();
+    await load(a.s.port);
+    const total = Number(await call(a.s.port, 'DBSIZE'));
+    console.log(`${kind}: loaded ${total} keys in ${Date.now() - loadStart} ms`);
+
+    cluster = new Cluster([{ host: '127.0.0.1', port: a.s.port }], { maxRedirections: 64, retryDelayOnTryAgain: 10 });
+    const w = new Load(cluster);
+    w.start();
+    await sleep(5000);
+    const moveStart = Date.now();
+    const r = await reshard(a.s.port, a.id, b.id, 16383);
+    const moveEnd = r.endMs;
+    await sleep(1000);
+    await w.stop();
+    if (r.code !== 0) throw new Error(`${kind}: reshard failed (${r.code}): ${r.tail}`);
+    const moved = Number(await call(b.s.port, 'DBSIZE'));
+    const before = w.samples.filter((x) => x.startMs < moveStart).map((x) => x.ms);
+    const during = w.samples.filter((x) => x.startMs >= moveStart && x.startMs < moveEnd).map((x) => x.ms);
+    const bigKeys: Result['bigKeys'] = {};
+    const slotsInOrder = [...r.slotStartMs.entries()].sort((x, y) => x[1] - y[1]);
+    for (const key of STRING_MB > 0 ? [BIG_HASH, BIG_STRING] : [BIG_HASH]) {
+      const slot = Number(await call(a.s.port, 'CLUSTER', 'KEYSLOT', key));
+      const startMs = r.slotStartMs.get(slot) ?? moveStart;
+      const next = slotsInOrder.find(([, t]) => t > startMs);
+      const endMs = next ? next[1] : moveEnd;
+      // A request stalled by the big key started before its slot's window closed and ended after it opened.
+      const hit = w.samples.filter((x) => x.startMs <= endMs && x.startMs + x.ms >= startMs).map((x) => x.ms);
+      bigKeys[key] = { slot, slotMoveMs: endMs - startMs, maxRequestMs: maxOf(hit) };
+    }
+    return {
+      kind,
+      keysMoved: moved,
+      reshardMs: moveEnd - moveStart,
+      keysPerSecond: Math.round(moved / ((moveEnd - moveStart) / 1000)),
+      before: { p99Ms: percentile(before, 99), maxMs: maxOf(before), requests: before.length },
+      during: { p99Ms: percentile(during, 99), maxMs: maxOf(during), requests: during.length },
+      bigKeys,
+      clientErrors: w.errors,
+    };
+  } finally {
+    cluster?.disconnect();
+    await a.s.stop();
+    await b.s.stop();
+    rmSync(confDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`reshard benchmark: ${KEYS} keys x 100 B, a ${HASH_FIELDS}-field hash, a ${STRING_MB} MB string; ${CLIENTS} concurrent client requests; nodes.conf in ${CONF_DIR || os.tmpdir()}`);
+  const results: Result[] = [];
+  for (const kind of ['redis', 'tessera'] as const) {
+    if (ONLY !== '' && ONLY !== kind) continue;
+    const res = await runOne(kind);
+    results.push(res);
+    const f = (n: number): string => n.toFixed(1);
+    console.log(`${kind}: ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms (${res.during.requests} req); client errors ${res.clientErrors}`);
+    for (const [k, v] of Object.entries(res.bigKeys)) console.log(`  ${k} (slot ${v.slot}): slot moved in ${v.slotMoveMs} ms, max request latency meanwhile ${f(v.maxRequestMs)} ms`);
+  }
+  const out = path.join(REPO_ROOT, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'reshard-latest.json'), JSON.stringify({ when: new Date().toISOString(), keys: KEYS, hashFields: HASH_FIELDS, stringMb: STRING_MB, clients: CLIENTS, confDir: CONF_DIR || os.tmpdir(), results }, null, 2));
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -187,6 +187,11 @@ describe('replication (standalone, real processes)', function () {
     assert.equal(await digest(c1), d);
     assert.equal(await digest(c2), d);
     console.log(`      10,000 pipelined writes replicated to 2 replicas and acknowledged (WAIT) in ${lagMs} ms`);
+    // Asking for more replicas than exist waits out the timeout and answers how many did acknowledge.
+    await p.set('one-more', '1');
+    const w0 = Date.now();
+    assert.equal(await p.wait(3, 300), 2);
+    assert.ok(Date.now() - w0 >= 290, 'WAIT blocked until its timeout');
   });
 
   it('ROLE and INFO replication describe both sides', async () => {

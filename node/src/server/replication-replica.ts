@@ -50,6 +50,8 @@ export class ReplicationReplica implements Transport, CommandSink {
   /** Snapshot bytes received in the current full sync (INFO master_sync_read_bytes). */
   syncReadBytes = 0;
   private expectSeq = 0;
+  /** A full sync began and has not finished: our dataset matches no history, so never offer a partial resync. */
+  private loadIncomplete = false;
   /** Commands that failed on apply (INFO would show them in Redis's logs only). */
   applyErrors = 0;
   readonly remoteAddress: string;
@@ -129,6 +131,7 @@ export class ReplicationReplica implements Transport, CommandSink {
       if (this.call === call) this.linkDown('primary closed the stream');
     });
     const me = this.opts.announce();
+    const offerHistory = !this.loadIncomplete && (state.synced || state.offset > 0);
     call.write(
       encodeFrame({
         kind: 'hello',
@@ -136,8 +139,8 @@ export class ReplicationReplica implements Transport, CommandSink {
         replicaId: node.runId,
         ip: me.ip,
         port: me.port,
-        replid: state.synced || state.offset > 0 ? state.replid : '?',
-        offset: state.synced || state.offset > 0 ? state.offset : -1,
+        replid: offerHistory ? state.replid : '?',
+        offset: offerHistory ? state.offset : -1,
         zone: node.config.get('availability-zone') ?? '',
       }),
     );
@@ -162,6 +165,7 @@ export class ReplicationReplica implements Transport, CommandSink {
         this.syncReadBytes = 0;
         this.expectSeq = 0;
         state.synced = false;
+        this.loadIncomplete = true;
         // Loading replaces the dataset (Redis's emptyData before rdbLoad).
         node.keyspace.flushAll();
         this.session.select(0);
@@ -179,6 +183,7 @@ export class ReplicationReplica implements Transport, CommandSink {
       case 'fullSyncEnd':
         logger.info('MASTER <-> REPLICA sync: Finished with success', { bytes: this.syncReadBytes, keys: node.keyspace.keyCount() });
         state.synced = true;
+        this.loadIncomplete = false;
         this.linkUp();
         return;
       case 'continueSync':

@@ -1,7 +1,7 @@
 // Seeded sweeps of the cluster simulator (npm run sim -- ...):
 //   --nodes N --seed S            one formation measurement (replays a test failure)
 //   --nodes N --seeds 1-50        a sweep; prints each failing seed with its replay command
-//   --loss 0.02                   message loss during formation
+//   --loss 0.02 [--dup 0.05]      message loss (and duplication, scripts only)
 //   --script file.txt [--seed S]  run a transcript (see transcript.ts), printing its log
 import { readFileSync } from 'node:fs';
 import { loadSizer, SimNetwork } from './network.js';
@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const script = arg('script');
   if (script) {
     const seed = Number(arg('seed') ?? 1);
-    const net = new SimNetwork({ seed, sizer, lossRate: Number(arg('loss') ?? 0), nodeTimeoutMs: Number(arg('timeout') ?? 2000) });
+    const net = new SimNetwork({ seed, sizer, lossRate: Number(arg('loss') ?? 0), duplicateRate: Number(arg('dup') ?? 0), nodeTimeoutMs: Number(arg('timeout') ?? 2000) });
     try {
       runTranscript(net, readFileSync(script, 'utf8'), (l) => console.log(l));
       console.log(`ok (seed ${seed}, ${net.totals.msgs} messages)`);

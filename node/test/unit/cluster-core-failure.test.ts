@@ -3,6 +3,9 @@
 // failing test prints the seed; `npm run sim -- --seed N --script <file>`
 // replays it.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SimNetwork } from '../sim/network.js';
 import { runTranscript } from '../sim/transcript.js';
 
@@ -17,12 +20,16 @@ expect state n1 ok
 expect state n6 ok
 `;
 
-function run(script: string, seed = 1, opts: { lossRate?: number } = {}): SimNetwork {
+/** Runs a transcript; on failure, saves it and says how to replay it. */
+function run(script: string, seed = 1, opts: { lossRate?: number; duplicateRate?: number } = {}): SimNetwork {
   const net = new SimNetwork({ seed, nodeTimeoutMs: 2000, ...opts });
   try {
     runTranscript(net, script);
   } catch (e) {
-    throw new Error(`seed ${seed}: ${(e as Error).message}`);
+    const file = join(tmpdir(), `tessera-sim-seed-${seed}.txt`);
+    writeFileSync(file, script);
+    const loss = opts.lossRate ? ` --loss ${opts.lossRate}` : '';
+    throw new Error(`seed ${seed}: ${(e as Error).message}\nreplay: npm run sim -- --script ${file} --seed ${seed} --timeout 2000${loss}`);
   }
   return net;
 }
@@ -94,17 +101,16 @@ expect converged within 60
 
   it('under 5% loss and duplication, detection and convergence still hold', () => {
     for (const seed of [1, 2, 3]) {
-      const net = new SimNetwork({ seed, nodeTimeoutMs: 2000, lossRate: 0.05, duplicateRate: 0.05 });
-      try {
-        runTranscript(net, `${SIX_NODES}
+      run(
+        `${SIX_NODES}
 kill n2
 tick 80
 expect n1 sees n2 fail
 expect n4 sees n2 fail
-`);
-      } catch (e) {
-        throw new Error(`seed ${seed}: ${(e as Error).message}`);
-      }
+`,
+        seed,
+        { lossRate: 0.05, duplicateRate: 0.05 },
+      );
     }
   });
 });

@@ -311,4 +311,3 @@ describe('core open-slot bookkeeping (Redis 7.0 rules)', () => {
     assert.deepEqual([...core.view.importing], []);
   });
 });
-});

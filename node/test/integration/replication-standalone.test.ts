@@ -24,7 +24,7 @@ async function pairPort(): Promise<number> {
   }
 }
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 15000): Promise<T> {
+async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30000): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -101,7 +101,7 @@ describe('replication (standalone, real processes)', function () {
   };
 
   before(async () => {
-    primary = await startServer(['--enable-debug-command', 'yes'], { port: await pairPort() });
+    primary = await startServer(['--enable-debug-command', 'yes'], { port: await pairPort(), timeoutMs: 30000 });
     servers.push(primary);
     p = connect(primary);
     // Data that exists before the replicas attach comes through the snapshot.
@@ -117,8 +117,8 @@ describe('replication (standalone, real processes)', function () {
     pipe.set('db2key', 'in db 2');
     pipe.select(0);
     await pipe.exec();
-    r1 = await startServer(['--replicaof', '127.0.0.1', String(primary.port)], { port: await pairPort() });
-    r2 = await startServer(['--replicaof', '127.0.0.1', String(primary.port)], { port: await pairPort() });
+    r1 = await startServer(['--replicaof', '127.0.0.1', String(primary.port)], { port: await pairPort(), timeoutMs: 30000 });
+    r2 = await startServer(['--replicaof', '127.0.0.1', String(primary.port)], { port: await pairPort(), timeoutMs: 30000 });
     servers.push(r1, r2);
     c1 = connect(r1);
     c2 = connect(r2);
@@ -250,7 +250,7 @@ describe('replication (standalone, real processes)', function () {
   });
 
   it('a replica of a replica (chained) follows the stream its primary relays, in every database', async () => {
-    const r3 = await startServer(['--replicaof', '127.0.0.1', String(r1.port)], { port: await pairPort() });
+    const r3 = await startServer(['--replicaof', '127.0.0.1', String(r1.port)], { port: await pairPort(), timeoutMs: 30000 });
     servers.push(r3);
     const c3 = connect(r3);
     await eventually(async () => infoField(await c3.info('replication'), 'master_link_status') === 'up', 'chained link up');

@@ -6,7 +6,12 @@
 //   refused with no change: those keys would become unreachable (nothing
 //   routes to a node for a slot it does not own);
 // - NODE with no keys left here also closes a MIGRATING state (the
-//   migration is over even when the slot is assigned back to this node).
+//   migration is over even when the slot is assigned back to this node);
+// - a primary that gives away its last slot becomes a replica of the new
+//   owner when cluster-allow-replica-migration is yes (Redis 7.0), so an
+//   emptied shard keeps serving as a replica instead of idling. Until the
+//   core implements CLUSTER REPLICATE it stays an empty primary; SETSLOT
+//   itself has succeeded either way, so that refusal is not the reply.
 import { ReplyError } from '../../core/errors.js';
 import { ADMIN, clusterOf, replyAdmin, slotArg, sub } from './common.js';
 
@@ -40,6 +45,11 @@ export const setslot = sub('setslot', -4, ADMIN, 'Bind a hash slot to a specific
     // closes it when the slot is assigned back here with no keys left. After
     // NODE to this node no IMPORTING state remains, so STABLE touches only MIGRATING.
     if (result === null && wasMigrating && keysHere === 0 && host.core.view.migrating.has(slot)) result = host.core.setSlot(slot, 'stable', null);
+    const after = host.core.view;
+    const slotWasMine = view.slotOwners[slot]?.id === view.myId;
+    if (result === null && slotWasMine && target !== undefined && target.id !== view.myId && (after.nodes.get(after.myId)?.slots.length ?? 0) === 0 && s.node.config.getBool('cluster-allow-replica-migration')) {
+      host.core.replicate(target.id);
+    }
     replyAdmin(s, host, result);
     return;
   }

@@ -216,9 +216,10 @@ export class NodeState {
       if (!this.monitors.isEmpty && !cmd.admin && !cmd.spec.flags.includes('skip_monitor') && !cmd.parent?.spec.flags.includes('skip_monitor')) {
         this.monitors.feed(s, redactForMonitor(cmd.fullName, args), this.keyspace.nowMs);
       }
-      this.latencyTracker.record(cmd.fullName, micros);
-      const st = this.stats;
-      this.rateMeter.sample(this.keyspace.nowMs, st.totalCommandsProcessed, st.totalNetInputBytes, st.totalNetOutputBytes);
+      if (this.latencyTracker.enabled) {
+        const stat = cmd.stat;
+        (stat.latency ??= this.latencyTracker.histogram(cmd.fullName)).record(micros * 1000);
+      }
       if (log.slowerThanMicros < 0 || micros < log.slowerThanMicros) return;
       if (cmd.spec.flags.includes('skip_slowlog') || cmd.parent?.spec.flags.includes('skip_slowlog')) return;
       log.record({ nowMs: this.keyspace.nowMs, durationMicros: micros, args, clientAddr: s.transport.remoteAddress, clientName: s.name });

@@ -7,7 +7,8 @@
 // maps RESP3 types (map, set, double, null, push, boolean) onto RESP2 shapes
 // exactly as Redis does.
 
-const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
+/** Strings up to this length are copied in JS rather than by a native call (measured crossover). */
+const SHORT_STRING_CHARS = 64;
 
 /** Values larger than this are written as separate chunks instead of copied. */
 const BIG_VALUE_BYTES = 32 * 1024;
@@ -46,14 +47,44 @@ export class ReplyWriter {
   }
 
   private crlf(): void {
-    this.buf.writeUInt16LE(CRLF, this.pos);
-    this.pos += 2;
+    const buf = this.buf;
+    buf[this.pos++] = 13;
+    buf[this.pos++] = 10;
+  }
+
+  /** Decimal digits of n at pos; small non-negative integers without a native call. */
+  private digits(n: number): void {
+    const buf = this.buf;
+    if (n >= 0 && n < 10000 && Number.isInteger(n)) {
+      if (n >= 1000) buf[this.pos++] = 48 + ((n / 1000) | 0);
+      if (n >= 100) buf[this.pos++] = 48 + (((n / 100) | 0) % 10);
+      if (n >= 10) buf[this.pos++] = 48 + (((n / 10) | 0) % 10);
+      buf[this.pos++] = 48 + (n % 10);
+      return;
+    }
+    this.pos += buf.latin1Write(String(n), this.pos);
+  }
+
+  /**
+   * Copies a short latin1 string byte by byte: for the small keys and values
+   * of typical traffic this beats a native latin1Write call severalfold.
+   */
+  private chars(v: string): void {
+    const len = v.length;
+    if (len > SHORT_STRING_CHARS) {
+      this.pos += this.buf.latin1Write(v, this.pos);
+      return;
+    }
+    const buf = this.buf;
+    const pos = this.pos;
+    for (let i = 0; i < len; i++) buf[pos + i] = v.charCodeAt(i);
+    this.pos = pos + len;
   }
 
   private header(prefix: string, n: number): void {
     this.ensure(24);
     this.buf[this.pos++] = prefix.charCodeAt(0);
-    this.pos += this.buf.latin1Write(String(n), this.pos);
+    this.digits(n);
     this.crlf();
   }
 
@@ -71,13 +102,20 @@ export class ReplyWriter {
   simple(s: string): void {
     this.ensure(s.length + 3);
     this.buf[this.pos++] = 0x2b; // '+'
-    this.pos += this.buf.latin1Write(s, this.pos);
+    this.chars(s);
     this.crlf();
   }
 
   ok(): void {
     this.ensure(5);
-    this.pos += this.buf.latin1Write('+OK\r\n', this.pos);
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = 0x2b; // "+OK\r\n"
+    buf[p + 1] = 0x4f;
+    buf[p + 2] = 0x4b;
+    buf[p + 3] = 13;
+    buf[p + 4] = 10;
+    this.pos = p + 5;
   }
 
   /** Writes `-<message>`; the message carries its own code (ERR, WRONGTYPE, ...). */
@@ -105,9 +143,9 @@ export class ReplyWriter {
     }
     this.ensure(len + 16);
     this.buf[this.pos++] = 0x24; // '$'
-    this.pos += this.buf.latin1Write(String(len), this.pos);
+    this.digits(len);
     this.crlf();
-    if (typeof v === 'string') this.pos += this.buf.latin1Write(v, this.pos);
+    if (typeof v === 'string') this.chars(v);
     else {
       v.copy(this.buf, this.pos);
       this.pos += len;

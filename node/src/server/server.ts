@@ -165,6 +165,9 @@ export class TesseraServer implements ConnectionHost, NodeHost {
   private serverCron(): void {
     const node = this.node;
     node.keyspace.nowMs = wallClockMs();
+    // instantaneous_ops_per_sec & co. are sampled here, as Redis's serverCron does, not per command.
+    const st = node.stats;
+    node.rateMeter.sample(node.keyspace.nowMs, st.totalCommandsProcessed, st.totalNetInputBytes, st.totalNetOutputBytes);
     if (node.activeExpireEnabled) node.keyspace.activeExpireCycle();
     node.blocking.expire(node.keyspace.nowMs);
     node.dispatcher.checkPause(node.keyspace.nowMs);

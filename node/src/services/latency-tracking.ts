@@ -28,18 +28,30 @@ export function bucketHighest(idx: number): number {
 }
 
 export class LatencyHistogram {
-  /** Bucket index to count. */
-  private readonly counts = new Map<number, number>();
+  /** Count per bucket index (grown on demand): one array write per call, no Map on the hot path. */
+  private counts = new Float64Array(2048);
   total = 0;
 
   record(ns: number): void {
-    const b = bucketOf(Math.max(1, Math.round(ns)));
-    this.counts.set(b, (this.counts.get(b) ?? 0) + 1);
+    const b = bucketOf(ns < 1 ? 1 : Math.round(ns));
+    if (b >= this.counts.length) {
+      const next = new Float64Array(Math.max(b + 1, this.counts.length * 2));
+      next.set(this.counts);
+      this.counts = next;
+    }
+    this.counts[b]!++;
     this.total++;
   }
 
+  clear(): void {
+    this.counts.fill(0);
+    this.total = 0;
+  }
+
   private sorted(): [number, number][] {
-    return [...this.counts.entries()].sort((a, b) => a[0] - b[0]);
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.counts.length; i++) if (this.counts[i]! > 0) out.push([i, this.counts[i]!]);
+    return out;
   }
 
   /** Value in ns at percentile p (0-100), as HDR reports it: the highest value of its bucket. */
@@ -84,17 +96,22 @@ export class LatencyTracker {
   readonly byCommand = new Map<string, LatencyHistogram>();
   enabled = true;
 
-  record(fullName: string, micros: number): void {
-    if (!this.enabled) return;
+  /** The histogram of a command, created on first use; callers may keep it (reset clears in place). */
+  histogram(fullName: string): LatencyHistogram {
     let h = this.byCommand.get(fullName);
     if (!h) {
       h = new LatencyHistogram();
       this.byCommand.set(fullName, h);
     }
-    h.record(micros * 1000);
+    return h;
+  }
+
+  record(fullName: string, micros: number): void {
+    if (!this.enabled) return;
+    this.histogram(fullName).record(micros * 1000);
   }
 
   reset(): void {
-    this.byCommand.clear();
+    for (const h of this.byCommand.values()) h.clear();
   }
 }

@@ -5,6 +5,8 @@ export interface CommandStat {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** The command's latency histogram, cached here so a call does no lookup by name. */
+  latency: { record(ns: number): void } | null;
 }
 
 export class ServerStats {
@@ -22,7 +24,7 @@ export class ServerStats {
   commandStat(fullName: string): CommandStat {
     let st = this.commands.get(fullName);
     if (!st) {
-      st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
+      st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latency: null };
       this.commands.set(fullName, st);
     }
     return st;

@@ -98,7 +98,7 @@ class Retryable extends Error {
 function ownerOf(t: Topology, slot: number, preferred: string | undefined): TopoNode | undefined {
   let found: TopoNode | undefined;
   for (const s of t.shards) {
-    if (!s.primary.slots.includes(slot)) continue;
+    if (s.primary.failing || !s.primary.slots.includes(slot)) continue;
     if (s.primary.id === preferred) return s.primary;
     found ??= s.primary;
   }
@@ -229,14 +229,13 @@ export class ReshardExecutor {
         const snap = await this.client.snapshot();
         const owned = new Set<number>();
         for (const s of snap.topology.shards) if (!s.primary.failing) for (const x of s.primary.slots) owned.add(x);
-        const dead = snap.topology.nodes.filter((n) => n.role === 'primary' && n.slots.length > 0 && n.failing);
         const down = snap.topology.nodes.filter((n) => n.role === 'primary' && !n.failing && snap.clusterStates.get(n.id) !== 'ok');
-        if (owned.size === 16384 && dead.length === 0) await this.repairImporters(snap.topology);
-        if (owned.size === 16384 && dead.length === 0 && down.length === 0) {
+        if (owned.size === 16384) await this.repairImporters(snap.topology);
+        if (owned.size === 16384 && down.length === 0) {
           this.topo = snap.topology;
           return;
         }
-        last = `${16384 - owned.size} slots without a live owner, ${dead.length} failing primaries, ${down.length} primaries not cluster_state:ok`;
+        last = `${16384 - owned.size} slots without a live owner, ${down.length} live primaries not cluster_state:ok`;
       } catch (e) {
         last = (e as Error).message;
       }

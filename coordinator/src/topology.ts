@@ -147,11 +147,17 @@ export interface Topology {
  * moment behind a SETSLOT).
  */
 export function buildTopology(seedView: readonly TopoNode[], ownLines: ReadonlyMap<string, TopoNode>, zones: ReadonlyMap<string, string>): Topology {
+  // Slots that answering nodes claim themselves; a node that did not answer
+  // keeps only the slots of the seed's line nobody else claims (the seed may
+  // be stale: an importing node keeps a dead owner for the slots it imports).
+  const claimed = new Set<number>();
+  for (const own of ownLines.values()) if (own.role === 'primary') for (const x of own.slots) claimed.add(x);
   const nodes = seedView
     .filter((n) => !n.handshake && !n.noaddr)
     .map((n) => {
       const own = ownLines.get(n.id);
-      return own ? { ...own, myself: false } : { ...n, myself: false };
+      if (own) return { ...own, myself: false };
+      return { ...n, myself: false, slots: n.slots.filter((x) => !claimed.has(x)) };
     });
   const shards: Shard[] = [];
   for (const p of nodes) {

@@ -214,6 +214,16 @@ describe('coordinator planner', () => {
       assert.ok(!isParseError(failed));
       const t2 = buildTopology(failed, new Map(), new Map());
       assert.equal(resolvePrimary(t2, 'aaa', ['aaa', 'ddd'])?.id, 'ddd');
+      // A stale seed (an importer keeps a dead owner) must not resurrect the dead node's slots.
+      const stale = parseNodes([
+        'aaa 127.0.1.1:7300@17300 master,fail - 0 0 1 disconnected 0-100',
+        'ddd 127.0.2.4:7303@17303 master - 0 0 4 connected 101-16383',
+      ].join('\n'));
+      const ddd = parseNodes('ddd 127.0.2.4:7303@17303 myself,master - 0 0 4 connected 0-16383');
+      assert.ok(!isParseError(stale) && !isParseError(ddd) && ddd[0]);
+      const t3 = buildTopology(stale, new Map([['ddd', ddd[0]]]), new Map());
+      assert.deepEqual(t3.nodes.find((n) => n.id === 'aaa')?.slots, []);
+      assert.deepEqual(healthProblems(t3, new Map([['ddd', 'ok']])), []);
     });
 
     it('reads zones from a CLUSTER SHARDS reply', () => {

@@ -9,7 +9,7 @@
 // the message budget this design keeps at 1,500 nodes.
 
 import { assert } from '../core/errors.js';
-import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, MyselfIdentity, PersistedClusterConfig, PersistedNode } from './api.js';
+import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, MyselfIdentity, PersistedClusterConfig, PersistedNode, ReplicationState } from './api.js';
 import { collisionLoser, shouldBumpWithoutConsensus } from './epochs.js';
 import { FailureReports, failQuorum } from './failure-reports.js';
 import { computedState, rejoinDelayMs, WRITABLE_DELAY_MS } from './health.js';
@@ -71,6 +71,7 @@ function validIp(ip: string): boolean {
 }
 
 export class ClusterCore implements ClusterCoreApi {
+  private replicationState: ReplicationState = { offset: 0, primaryLinkDownSinceMs: null, primaryAckedOffset: 0 };
   readonly nodeTimeoutMs: number;
   readonly requireFullCoverage: boolean;
   readonly tuning: GossipTuning;
@@ -1064,12 +1065,47 @@ export class ClusterCore implements ClusterCoreApi {
     return null;
   }
 
+  /** Replication state from the adapter; the election uses it (failover integration pending). */
+  setReplicationState(state: ReplicationState, nowMs: number): void {
+    void nowMs;
+    this.replicationState = state;
+  }
+
+  manualFailover(mode: 'default' | 'force' | 'takeover', nowMs: number): AdminResult {
+    void mode;
+    void nowMs;
+    return ERR_NOT_IMPLEMENTED; // replication and failover issue
+  }
+
+  nextWakeMs(): number {
+    return Infinity;
+  }
+
   replicate(primaryId: string): AdminResult {
     const n = this.nodes.get(primaryId);
     if (!n) return `ERR Unknown node ${primaryId}`;
     if (n === this.myself) return "ERR Can't replicate myself";
     if (!n.primary) return 'ERR I can only replicate a master, not a replica.';
     return ERR_NOT_IMPLEMENTED; // replication and failover issue
+  }
+
+  /** Replication offsets from the replication adapter; election ranking uses them (failover issue). */
+  setReplicationState(state: { readonly offset: number; readonly primaryLinkDownSinceMs: number | null; readonly primaryAckedOffset: number }, nowMs: number): void {
+    void nowMs;
+    this.myself.replOffset = state.offset;
+  }
+
+  /** CLUSTER FAILOVER (failover issue). */
+  manualFailover(mode: 'default' | 'force' | 'takeover', nowMs: number): AdminResult {
+    void mode;
+    void nowMs;
+    if (this.myself.primary) return 'ERR You should send CLUSTER FAILOVER to a replica';
+    return ERR_NOT_IMPLEMENTED;
+  }
+
+  /** No timed work beyond the periodic tick yet (elections will add some). */
+  nextWakeMs(): number {
+    return Infinity;
   }
 
   failureReportCount(nodeId: string, nowMs: number): number {

@@ -41,6 +41,15 @@ export interface PersistedClusterConfig {
   readonly importing: ReadonlyMap<number, string>;
 }
 
+export interface ReplicationState {
+  /** Replication offset applied by this node (primary: master_repl_offset). */
+  readonly offset: number;
+  /** On a replica: since when the link to its primary is down (ms), or null while up. */
+  readonly primaryLinkDownSinceMs: number | null;
+  /** Highest offset this node knows to be acknowledged by a replica in another zone (sync mode). */
+  readonly primaryAckedOffset: number;
+}
+
 export interface ClusterCoreOptions {
   readonly myself: MyselfIdentity;
   readonly nodeTimeoutMs: number;
@@ -81,6 +90,15 @@ export interface ClusterCoreApi {
   setConfigEpoch(epoch: number): AdminResult;
   /** CLUSTER REPLICATE (failover issue). */
   replicate(primaryId: string): AdminResult;
+  /**
+   * The replication adapter reports this node's replication state on every
+   * offset change (election rank, manual failover catch-up, sync-mode eligibility).
+   */
+  setReplicationState(state: ReplicationState, nowMs: number): void;
+  /** CLUSTER FAILOVER [FORCE|TAKEOVER] on a replica. */
+  manualFailover(mode: 'default' | 'force' | 'takeover', nowMs: number): AdminResult;
+  /** When the core next needs a tick (an election start); Infinity if only the periodic tick. */
+  nextWakeMs(): number;
   /** Failure reports about nodeId still valid (CLUSTER COUNT-FAILURE-REPORTS). */
   failureReportCount(nodeId: string, nowMs: number): number;
   /** Sends a PUBLISH to every node (cluster-wide Pub/Sub) or to the shard (sharded). */

@@ -143,4 +143,9 @@ export type ClusterEffect =
   | { readonly kind: 'save-config' }
   | { readonly kind: 'view-changed' }
   | { readonly kind: 'deliver-publish'; readonly channel: string; readonly message: string; readonly sharded: boolean }
-  | { readonly kind: 'event'; readonly name: string; readonly fields: Readonly<Record<string, string | number>> };
+  | { readonly kind: 'event'; readonly name: string; readonly fields: Readonly<Record<string, string | number>> }
+  /** This node's role changed: replicate `primaryId` (its address is in the view), or stop replicating (null = primary now). */
+  | { readonly kind: 'role-changed'; readonly primaryId: string | null }
+  /** Manual failover on a primary: hold client writes until `untilMs` (or resume-writes) so the replica catches up. */
+  | { readonly kind: 'pause-writes'; readonly untilMs: number }
+  | { readonly kind: 'resume-writes' };

@@ -9,7 +9,7 @@
 // the message budget this design keeps at 1,500 nodes.
 
 import { assert } from '../core/errors.js';
-import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, MyselfIdentity, PersistedClusterConfig, PersistedNode, ReplicationState } from './api.js';
+import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, MyselfIdentity, PersistedClusterConfig, PersistedNode } from './api.js';
 import { collisionLoser, shouldBumpWithoutConsensus } from './epochs.js';
 import { FailureReports, failQuorum } from './failure-reports.js';
 import { computedState, rejoinDelayMs, WRITABLE_DELAY_MS } from './health.js';
@@ -71,7 +71,6 @@ function validIp(ip: string): boolean {
 }
 
 export class ClusterCore implements ClusterCoreApi {
-  private replicationState: ReplicationState = { offset: 0, primaryLinkDownSinceMs: null, primaryAckedOffset: 0 };
   readonly nodeTimeoutMs: number;
   readonly requireFullCoverage: boolean;
   readonly tuning: GossipTuning;
@@ -1065,21 +1064,6 @@ export class ClusterCore implements ClusterCoreApi {
     return null;
   }
 
-  /** Replication state from the adapter; the election uses it (failover integration pending). */
-  setReplicationState(state: ReplicationState, nowMs: number): void {
-    void nowMs;
-    this.replicationState = state;
-  }
-
-  manualFailover(mode: 'default' | 'force' | 'takeover', nowMs: number): AdminResult {
-    void mode;
-    void nowMs;
-    return ERR_NOT_IMPLEMENTED; // replication and failover issue
-  }
-
-  nextWakeMs(): number {
-    return Infinity;
-  }
 
   replicate(primaryId: string): AdminResult {
     const n = this.nodes.get(primaryId);

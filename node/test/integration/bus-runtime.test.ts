@@ -143,6 +143,13 @@ class FakeCore implements ClusterCoreApi {
   failureReportCount(): number {
     return 0;
   }
+  setReplicationState(): void {}
+  manualFailover(): AdminResult {
+    return null;
+  }
+  nextWakeMs(): number {
+    return Infinity;
+  }
   persisted(): PersistedClusterConfig {
     return { nodes: [], currentEpoch: 0, lastVoteEpoch: 0, migrating: new Map(), importing: new Map() };
   }

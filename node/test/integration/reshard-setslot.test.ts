@@ -183,4 +183,25 @@ describe('CLUSTER SETSLOT: Tessera vs redis-server 7.0', function () {
     assert.equal(results.tessera.fix, results.redis.fix);
     assert.equal(results.tessera.after, results.redis.after);
   });
+
+  it('--cluster fix finishes an interrupted migration (keys on both sides) as with redis-server', async () => {
+    const outs: Record<Kind, string> = { redis: '', tessera: '' };
+    for (const kind of ['redis', 'tessera'] as const) {
+      const [a, b] = kind === 'redis' ? redis : tessera;
+      // "{c}" hashes to 7365, in A's half.
+      const slot = String(await a.r.cluster('KEYSLOT', '{c}'));
+      for (let i = 0; i < 5; i++) await a.r.set(`{c}${i}`, `v${i}`);
+      await b.r.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', a.id);
+      await a.r.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', b.id);
+      await a.r.call('MIGRATE', '127.0.0.1', String(b.port), '', '0', '5000', 'KEYS', '{c}0', '{c}1');
+      const fix = await cli(['--cluster', 'fix', `127.0.0.1:${a.port}`, '--cluster-yes']);
+      outs[kind] = fix.replace(/127\.0\.0\.1:\d+/g, 'HOST:PORT').replace(/[0-9a-f]{40}/g, 'ID').replace(/\([0-9a-f]{8}\.\.\.\)/g, '(ID)').split('\n').filter((l) => /\[(OK|ERR|WARNING)\]|>>>|\*\*\*|Moving|Fixing|Set as/.test(l) && !/keys in \d+ masters/.test(l)).join('\n');
+      // redis-cli picks the node with the most keys (A: 3 of 5) as the owner and moves the rest there.
+      assert.equal(await a.r.call('CLUSTER', 'COUNTKEYSINSLOT', slot), 5, `${kind}: every key of the slot on one node\n${fix}`);
+      assert.equal(await b.r.call('CLUSTER', 'COUNTKEYSINSLOT', slot), 0);
+      for (let i = 0; i < 5; i++) assert.equal(await a.r.get(`{c}${i}`), `v${i}`);
+      await eventually(async () => assert.doesNotMatch(await cli(['--cluster', 'check', `127.0.0.1:${a.port}`]), /\[WARNING\]|\[ERR\]/), { timeoutMs: 10000, what: `${kind}: check clean after fix` });
+    }
+    assert.equal(outs.tessera, outs.redis);
+  });
 });

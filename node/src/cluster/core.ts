@@ -207,6 +207,9 @@ export class ClusterCore implements ClusterCoreApi {
     this.relays.delete(r.id);
     this.reports.forgetNode(r.id);
     this.news.drop(r.id);
+    // Open migrations towards or from a forgotten node close, as Redis's clusterDelNode does.
+    for (const [slot, id] of [...this.migrating]) if (id === r.id) this.migrating.delete(slot);
+    for (const [slot, id] of [...this.importing]) if (id === r.id) this.importing.delete(slot);
     const at = this.peerIndex.get(r.id);
     if (at !== undefined) {
       const last = this.peerIds.pop()!;

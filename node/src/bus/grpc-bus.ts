@@ -81,6 +81,12 @@ export interface GrpcBusOptions {
   /** HTTP/2 keepalive: detects a paused (SIGSTOP) peer whose kernel still holds the TCP connection. */
   readonly keepaliveMs?: number;
   readonly clock?: () => number;
+  /**
+   * Other services that share the bus port (Replication, in cluster mode):
+   * registered on the gRPC server before it binds, so one port carries
+   * gossip and replication streams as DESIGN.md says.
+   */
+  readonly registerServices?: (server: grpc.Server) => void;
 }
 
 export interface LinkInfo {
@@ -149,6 +155,8 @@ const DEFAULTS = {
 
 /** The largest gRPC message a peer may send us: a frame, or one big PUBLISH. */
 const MAX_GRPC_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** What we may send: a replication CommandBatch carries a whole event-loop turn of writes (a 512 MB value at most). */
+const MAX_GRPC_SEND_BYTES = 512 * 1024 * 1024;
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -182,7 +190,7 @@ export function bindAddresses(bind: string): { host: string; optional: boolean }
 }
 
 export class GrpcBus {
-  private readonly opts: Required<Omit<GrpcBusOptions, 'clock'>> & { clock: () => number };
+  private readonly opts: Required<Omit<GrpcBusOptions, 'clock' | 'registerServices'>> & { clock: () => number; registerServices?: (server: grpc.Server) => void };
   private readonly log: Logger;
   private readonly peers = new Map<string, OutboundPeer>();
   private readonly inbound = new Set<InboundLink>();
@@ -213,12 +221,13 @@ export class GrpcBus {
   async start(): Promise<void> {
     const server = new grpc.Server({
       'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
-      'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
+      'grpc.max_send_message_length': MAX_GRPC_SEND_BYTES,
       // Peers send keepalive pings while a stream is open; allow them.
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': Math.min(1000, this.opts.keepaliveMs),
     });
     server.addService(LINK_DEFINITION, { Link: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.acceptLink(call) });
+    this.opts.registerServices?.(server);
     this.server = server;
     let port = this.opts.busPort;
     for (const { host, optional } of bindAddresses(this.opts.bindHost)) {

@@ -22,6 +22,16 @@ export interface ClusterRuntimeCallbacks {
   onPublish(channel: string, message: string, sharded: boolean): void;
   /** Every core event, for tests and INFO-style counters; it is also logged. */
   onEvent?(name: string, fields: Readonly<Record<string, string | number>>): void;
+  /** This node's role changed: replicate `primaryId` (in the view), or become a primary (null). */
+  onRoleChanged?(primaryId: string | null): void;
+  /** Manual failover on a primary: hold client writes until untilMs (wall clock). */
+  onPauseWrites?(untilMs: number): void;
+  onResumeWrites?(): void;
+  /**
+   * Called before the core sees a bus message or a tick, so its replication
+   * state (offsets) is current when it decides (manual failover catch-up, rank).
+   */
+  beforeEvent?(nowMs: number): void;
 }
 
 /** Bus tuning passed through to GrpcBus (tests shorten backoffs and bounds). */
@@ -40,6 +50,8 @@ export interface ClusterRuntimeOptions {
   readonly tickIntervalMs?: number;
   readonly clock?: () => number;
   readonly bus?: ClusterBusTuning;
+  /** Services hosted on the bus's gRPC server (Replication in cluster mode). */
+  readonly registerServices?: GrpcBusOptions['registerServices'];
 }
 
 export class ClusterRuntime {
@@ -49,6 +61,9 @@ export class ClusterRuntime {
   private readonly callbacks: ClusterRuntimeCallbacks;
   private readonly tickIntervalMs: number;
   private ticker: NodeJS.Timeout | null = null;
+  /** A tick scheduled at core.nextWakeMs() (an election start), ahead of the periodic one. */
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeAtMs = Infinity;
   private stopped = false;
 
   constructor(
@@ -68,6 +83,7 @@ export class ClusterRuntime {
       identity: () => this.identity(),
       onMessage: (msg) => this.receive(msg),
       onLinkChanged: (target, connected) => this.linkChanged(target, connected),
+      ...(options.registerServices ? { registerServices: options.registerServices } : {}),
     });
   }
 
@@ -130,6 +146,8 @@ export class ClusterRuntime {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     await this.bus.close();
   }
 
@@ -150,14 +168,32 @@ export class ClusterRuntime {
     if (this.stopped) return;
     const now = this.clock();
     this.bus.sample(now);
+    this.callbacks.beforeEvent?.(now);
     this.core.tick(now);
     this.drain();
+  }
+
+  /** Ticks at core.nextWakeMs() when that comes before the next periodic tick (election jitter is 0-50 ms). */
+  private scheduleWake(): void {
+    const at = this.core.nextWakeMs();
+    if (!Number.isFinite(at) || at >= this.wakeAtMs) return;
+    const delayMs = Math.max(0, at - this.clock());
+    if (delayMs >= this.tickIntervalMs) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAtMs = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.wakeAtMs = Infinity;
+      this.tick();
+    }, delayMs);
   }
 
   private receive(msg: BusMessage): void {
     if (this.stopped) return;
     try {
-      this.core.receive(msg, this.clock());
+      const now = this.clock();
+      this.callbacks.beforeEvent?.(now);
+      this.core.receive(msg, now);
     } catch (err) {
       // A message from the network must not be able to take the node down;
       // a core that throws on one is a bug worth a loud line, not a crash.
@@ -179,13 +215,13 @@ export class ClusterRuntime {
   private drain(): void {
     if (this.stopped) return;
     const { out, effects } = this.core.drain();
+    // nodes.conf first: a vote (lastVoteEpoch) must be on disk before its ack leaves.
+    if (effects.some((e) => e.kind === 'save-config')) this.callbacks.onSaveConfig();
     for (const o of out) this.bus.send(o.to, o.msg);
-    let save = false;
     let viewChanged = false;
     for (const e of effects) {
       switch (e.kind) {
         case 'save-config':
-          save = true;
           break;
         case 'view-changed':
           viewChanged = true;
@@ -197,10 +233,22 @@ export class ClusterRuntime {
           this.log.info(e.name, e.fields);
           this.callbacks.onEvent?.(e.name, e.fields);
           break;
+        case 'role-changed':
+          this.log.info('Role changed', { primaryId: e.primaryId ?? '-' });
+          this.callbacks.onRoleChanged?.(e.primaryId);
+          break;
+        case 'pause-writes':
+          this.log.info('Manual failover: pausing client writes', { untilMs: e.untilMs });
+          this.callbacks.onPauseWrites?.(e.untilMs);
+          break;
+        case 'resume-writes':
+          this.log.info('Manual failover: resuming client writes');
+          this.callbacks.onResumeWrites?.();
+          break;
       }
     }
-    // Coalesced: one fsync and one view swap per event, however many changes it made.
+    // Coalesced: one view swap per event, however many changes it made (the save went first, above).
     if (viewChanged) this.callbacks.onViewChanged(this.core.view);
-    if (save) this.callbacks.onSaveConfig();
+    this.scheduleWake();
   }
 }

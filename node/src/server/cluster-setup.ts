@@ -6,16 +6,21 @@
 // a crash leaves either the old file or the new one, never half of one.
 
 import fs from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
 import path from 'node:path';
 import type { NodeState } from '../commands/node-state.js';
 import type { ClusterHost, ClusterLinkInfo } from '../commands/cluster/host.js';
-import type { MyselfIdentity, PersistedClusterConfig } from '../cluster/api.js';
+import type { ClusterCoreApi, MyselfIdentity, PersistedClusterConfig } from '../cluster/api.js';
 import { ClusterCore } from '../cluster/core.js';
 import { parseNodesConf, serializeNodesConf, NodesConfError } from '../cluster/nodes-conf.js';
 import { clusterGate } from '../commands/cluster/gate.js';
 import type { Logger } from '../core/log.js';
 import { randomHexId, realRandom, wallClockMs } from '../runtime/clock.js';
 import { ClusterRuntime } from './cluster-runtime.js';
+import { addReplicationService, type NodeReplication } from './replication-node.js';
+import { SyncReplication } from '../services/sync-replication.js';
+import { handOverBeforeShutdown, sendAdminCommand } from './shutdown.js';
+import { setTimer } from '../runtime/clock.js';
 
 /** Startup refusals that must stop the process with exit code 1 (bad nodes.conf, bus port taken). */
 export class ClusterSetupError extends Error {
@@ -68,7 +73,19 @@ export interface ClusterSetupOptions {
   readonly logger: Logger;
   /** The bound client port (for port + 10000 and the announced port). */
   readonly tcpPort: number;
+  /** Replication, hosted on the bus's gRPC server and driven by role changes. */
+  readonly replication?: NodeReplication;
 }
+
+/** One line of the failover timeline (INFO failover). */
+interface TimelineEntry {
+  readonly atMs: number;
+  readonly phase: string;
+  readonly detail: string;
+}
+
+const TIMELINE_MAX = 32;
+const CLUSTERDOWN_EMPTY = 'CLUSTERDOWN The cluster is down';
 
 /** The IP this node announces: cluster-announce-ip, else the first concrete bind address, else loopback. */
 function announcedIp(node: NodeState): string {
@@ -86,11 +103,28 @@ export class ClusterSetup implements ClusterHost {
   private readonly node: NodeState;
   private readonly logger: Logger;
   private readonly busPortToBind: number;
+  readonly replication: NodeReplication | null;
+  readonly sync: SyncReplication | null;
+  /** Failover phases as they happened (INFO failover). */
+  private readonly timeline: TimelineEntry[] = [];
+  private promotions = 0;
+  private lastPromotionMs = 0;
+  private firstWriteAfterPromotionMs = 0;
+  private pendingStatePush = false;
+  /**
+   * Restarted without data while nodes.conf says we own slots that a replica
+   * holds: we serve none of them and refuse replicas until our replica took
+   * the slots over and we follow it (DESIGN: never an empty keyspace for
+   * slots that hold data elsewhere). The reason, or null.
+   */
+  private emptyRestart: string | null = null;
+  private takeoverTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: ClusterSetupOptions) {
     const { node, logger, tcpPort } = opts;
     this.node = node;
     this.logger = logger;
+    this.replication = opts.replication ?? null;
     const cfg = node.config;
     this.file = path.resolve(cfg.get('cluster-config-file') || 'nodes.conf');
     const persisted = loadNodesConf(this.file);
@@ -116,11 +150,26 @@ export class ClusterSetup implements ClusterHost {
       ...(persisted ? { persisted } : {}),
     });
     logger.info(persisted ? 'Node configuration loaded, I\'m ' + this.core.view.myId : 'No cluster configuration found, I\'m ' + this.core.view.myId, { file: this.file });
+    const repl = this.replication;
     this.runtime = new ClusterRuntime(this.core, {
       bindHost: cfg.get('bind') || '*',
       busPort: this.busPortToBind,
       logger,
+      ...(repl ? { registerServices: (server: grpc.Server) => addReplicationService(server, repl) } : {}),
       callbacks: {
+        onRoleChanged: (primaryId) => this.roleChanged(primaryId),
+        onPauseWrites: (untilMs) => {
+          this.note('pause-writes', `until ${untilMs}`);
+          node.dispatcher.pause(untilMs, false);
+        },
+        onResumeWrites: () => {
+          this.note('resume-writes', '');
+          node.dispatcher.unpause();
+        },
+        beforeEvent: (nowMs) => this.pushReplicationState(nowMs),
+        onEvent: (name, fields) => {
+          if (fields['phase'] !== undefined) this.note(String(fields['phase']), `${name} ${JSON.stringify(fields)}`);
+        },
         onSaveConfig: () => this.saveOrLog(),
         onViewChanged: () => {
           // Routing and the CLUSTER commands read core.view on each use; nothing to swap.
@@ -136,6 +185,14 @@ export class ClusterSetup implements ClusterHost {
     node.keyspace.db(0).enableSlotIndex();
     node.dispatcher.gates.push(clusterGate());
     this.wirePublish();
+    this.sync = repl ? new SyncReplication(node, repl) : null;
+    if (repl) {
+      this.sync!.install();
+      repl.primarySide.onOffsetChanged = () => this.scheduleStatePush();
+      this.checkEmptyRestart(persisted);
+      node.dispatcher.gates.push((_s, cmd) => (this.emptyRestart !== null && (cmd.write || cmd.spec.keys.first > 0 || cmd.spec.keys.find !== undefined) ? CLUSTERDOWN_EMPTY : null));
+      this.wireFirstWrite();
+    }
     // A new node writes its identity at once, as Redis does, so a restart keeps the id.
     this.saveOrLog();
   }
@@ -160,11 +217,160 @@ export class ClusterSetup implements ClusterHost {
     } catch (e) {
       throw new ClusterSetupError(`Could not bind the cluster bus port ${this.busPortToBind}: ${(e as Error).message}`);
     }
+    // A replica restarted from nodes.conf follows its primary again (and full-syncs before serving reads).
+    const view = this.core.view;
+    const me = view.nodes.get(view.myId);
+    if (me && me.flags.includes('slave') && me.primaryId !== '') this.roleChanged(me.primaryId);
+    if (this.emptyRestart !== null) this.askReplicaToTakeOver(0);
+  }
+
+  /** SIGTERM / SHUTDOWN: a primary hands its slots to its best replica first (bounded by shutdown-timeout). */
+  async beforeShutdown(): Promise<void> {
+    if (!this.replication) return;
+    await handOverBeforeShutdown({ node: this.node, cluster: this, replication: this.replication, logger: this.logger });
   }
 
   async stop(): Promise<void> {
+    if (this.takeoverTimer) clearTimeout(this.takeoverTimer);
     this.saveOrLog();
     await this.runtime.stop();
+  }
+
+  // ------------------------------------------------------- replication glue
+
+  /** The core's role-changed effect: follow the new primary, or become one. */
+  private roleChanged(primaryId: string | null): void {
+    const repl = this.replication;
+    if (!repl) return;
+    if (primaryId === null) {
+      this.promotions++;
+      this.lastPromotionMs = wallClockMs();
+      this.firstWriteAfterPromotionMs = 0;
+      this.note('promotion', 'replication: this node is a primary now');
+      repl.promote();
+      return;
+    }
+    const p = this.core.view.nodes.get(primaryId);
+    if (!p) {
+      this.logger.warn('Role changed to replica of an unknown node', { primaryId });
+      return;
+    }
+    if (this.emptyRestart !== null) {
+      this.logger.warn('Restarted without data: following the node that took our slots over', { primary: primaryId });
+      this.emptyRestart = null;
+      repl.primarySide.refuseSync = null;
+      if (this.takeoverTimer) clearTimeout(this.takeoverTimer);
+      this.takeoverTimer = null;
+    }
+    this.note('replicate', `${primaryId} ${p.ip}:${p.port}`);
+    repl.replicaOf(p.ip, p.port, p.busPort);
+  }
+
+  /** Offsets to the core, at most once per event-loop turn (every write moves it). */
+  private scheduleStatePush(): void {
+    if (this.pendingStatePush) return;
+    this.pendingStatePush = true;
+    setImmediate(() => {
+      this.pendingStatePush = false;
+      this.runtime.run((core, nowMs) => this.pushReplicationStateTo(core, nowMs));
+    });
+  }
+
+  private pushReplicationState(nowMs: number): void {
+    this.pushReplicationStateTo(this.core, nowMs);
+  }
+
+  private pushReplicationStateTo(core: ClusterCoreApi, nowMs: number): void {
+    const repl = this.replication;
+    if (!repl) return;
+    const st = repl.state;
+    const p = st.primary;
+    const downSince = p === null || p.state === 'connected' ? null : p.downSinceMs >= 0 ? p.downSinceMs : p.lastIoMs;
+    const acked = p === null ? repl.primarySide.otherZoneAcks(this.node.config.get('availability-zone') ?? '').offset : 0;
+    core.setReplicationState({ offset: st.offset, primaryLinkDownSinceMs: downSince, primaryAckedOffset: acked }, nowMs);
+  }
+
+  /** Records the first client write accepted after a promotion (failover timeline). */
+  private wireFirstWrite(): void {
+    const d = this.node.dispatcher;
+    const previous = d.afterCall;
+    d.afterCall = (s, cmd, args, micros) => {
+      if (previous) previous(s, cmd, args, micros);
+      if (this.lastPromotionMs === 0 || this.firstWriteAfterPromotionMs !== 0 || !cmd.write || s.kindFlags !== '') return;
+      const now = wallClockMs();
+      this.firstWriteAfterPromotionMs = now;
+      this.note('first-write', `${now - this.lastPromotionMs} ms after promotion`);
+      const core = this.core as unknown as { noteFirstWriteAccepted?: (nowMs: number) => void };
+      if (typeof core.noteFirstWriteAccepted === 'function') this.runtime.run(() => core.noteFirstWriteAccepted!(now));
+    };
+  }
+
+  /** A timeline entry, also logged. */
+  private note(phase: string, detail: string): void {
+    const atMs = wallClockMs();
+    this.timeline.push({ atMs, phase, detail });
+    if (this.timeline.length > TIMELINE_MAX) this.timeline.shift();
+    this.logger.info(`Failover phase: ${phase}`, { phase, detail });
+  }
+
+  /** INFO failover. */
+  failoverInfoLines(): string[] {
+    const view = this.core.view;
+    const me = view.nodes.get(view.myId);
+    const out = [
+      `role:${me?.flags.includes('master') ? 'master' : 'replica'}`,
+      `promotions:${this.promotions}`,
+      `last_promotion_ms:${this.lastPromotionMs}`,
+      `first_write_after_promotion_ms:${this.firstWriteAfterPromotionMs}`,
+      `first_write_delay_ms:${this.firstWriteAfterPromotionMs > 0 ? this.firstWriteAfterPromotionMs - this.lastPromotionMs : -1}`,
+      `write_pause_until_ms:${this.node.dispatcher.pauseEndMs}`,
+      `empty_restart_waiting:${this.emptyRestart !== null ? 1 : 0}`,
+      `timeline_entries:${this.timeline.length}`,
+    ];
+    this.timeline.forEach((t, i) => out.push(`timeline_${i}:at=${t.atMs},phase=${t.phase.replace(/[\s,]/g, '_')},detail=${t.detail.replace(/[\r\n]/g, ' ')}`));
+    if (this.sync) out.push(...this.sync.infoLines());
+    return out;
+  }
+
+  // ------------------------------------------------- restart without data
+
+  /**
+   * nodes.conf says we own slots and some node replicates us, but we have no
+   * data (no persistence): serving would answer nil for keys that exist on
+   * the replica. Refuse keyed commands and replicas until it took over.
+   */
+  private checkEmptyRestart(persisted: PersistedClusterConfig | null): void {
+    if (!persisted || this.node.config.getBool('appendonly')) return;
+    const mine = persisted.nodes.find((n) => n.flags.includes('myself'));
+    if (!mine || !mine.flags.includes('master') || mine.slots.length === 0) return;
+    const replicas = persisted.nodes.filter((n) => n.primaryId === mine.id && !n.flags.includes('myself'));
+    if (replicas.length === 0) return;
+    this.emptyRestart = 'restarted without its data; a replica takes the slots over';
+    this.replication!.primarySide.refuseSync = "Can't SYNC: this primary restarted without its data";
+    this.logger.warn('Restarted with slots in nodes.conf but no data: not serving them; asking a replica to take over', { replicas: replicas.map((r) => `${r.ip}:${r.port}`).join(' ') });
+    this.note('empty-restart', 'refusing to serve slots without data');
+  }
+
+  /** CLUSTER FAILOVER TAKEOVER on our best replica, retried every 500 ms until we follow someone. */
+  private askReplicaToTakeOver(attempt: number): void {
+    if (this.emptyRestart === null || attempt > 600) return;
+    const view = this.core.view;
+    const me = view.nodes.get(view.myId);
+    if (me && me.slots.length === 0) return;
+    const replicas = [...view.nodes.values()].filter((n) => n.primaryId === view.myId && !n.flags.includes('fail'));
+    replicas.sort((a, b) => b.replOffset - a.replOffset);
+    const r = replicas[0];
+    const next = (): void => {
+      this.takeoverTimer = setTimer(() => this.askReplicaToTakeOver(attempt + 1), 500);
+    };
+    if (!r) {
+      next();
+      return;
+    }
+    void sendAdminCommand(r.ip, r.port, ['CLUSTER', 'FAILOVER', 'TAKEOVER'], 1000).then((reply) => {
+      if (attempt % 10 === 0) this.logger.info('Asked our replica to take over', { replica: `${r.ip}:${r.port}`, reply });
+      next();
+    });
   }
 
   private saveOrLog(): void {

@@ -76,6 +76,17 @@ export class ReplicationPrimary {
   private unsentFrom = 0;
   private flushScheduled = false;
   private readonly discard = new ReplyWriter(256);
+  /** Each replica's availability zone, from its hello (sync mode counts acks from other zones). */
+  private readonly zones = new Map<string, string>();
+  /** Called after every replica ack (sync-mode holds wait on them). */
+  onAck: (() => void) | null = null;
+  /** Called whenever our offset moves (cluster mode feeds it to the core). */
+  onOffsetChanged: (() => void) | null = null;
+  /**
+   * Non-null: refuse every replica with this reason (cluster mode: a primary
+   * restarted without its data must not full-sync its empty dataset onto them).
+   */
+  refuseSync: string | null = null;
 
   constructor(
     private readonly node: NodeState,
@@ -93,6 +104,7 @@ export class ReplicationPrimary {
 
   /** New stream bytes (already in the backlog): queue them for every replica. */
   fed(bytes: Buffer): void {
+    this.onOffsetChanged?.();
     if (this.links.size === 0) return;
     if (this.unsent.length === 0) this.unsentFrom = this.state.offset - bytes.length;
     this.unsent.push(bytes);
@@ -154,12 +166,14 @@ export class ReplicationPrimary {
     switch (f.kind) {
       case 'hello':
         if (link.phase !== 'hello') return;
+        this.zones.set(link.key, f.zone);
         this.onHello(link, f.replid, f.offset, f.ip || link.remoteAddress.replace(/:\d+$/, ''), f.port, nowMs);
         return;
       case 'ack': {
         if (!link.rec) return;
         const done = this.state.ack(link.key, f.offset, nowMs);
         if (done.length > 0) this.onWaitsSatisfied(done);
+        this.onAck?.();
         return;
       }
       case 'ping':
@@ -172,6 +186,11 @@ export class ReplicationPrimary {
 
   private onHello(link: ReplicaLink, replid: string, offset: number, ip: string, port: number, nowMs: number): void {
     const st = this.state;
+    if (this.refuseSync !== null) {
+      link.send({ kind: 'error', code: 'NOMASTERLINK', message: this.refuseSync });
+      this.drop(link, this.refuseSync);
+      return;
+    }
     if (st.isReplica && !st.synced) {
       // A replica that has not loaded its primary's data has nothing to give (Redis: NOMASTERLINK).
       link.send({ kind: 'error', code: 'NOMASTERLINK', message: "Can't SYNC while not connected with my master" });
@@ -278,6 +297,7 @@ export class ReplicationPrimary {
     link.phase = 'closed';
     this.links.delete(link);
     this.state.removeReplica(link.key);
+    this.zones.delete(link.key);
     if (link.session) this.node.clients.remove(link.session);
     // Redis: "Connection with replica ... lost."
     if (link.rec) this.logger.info('Connection with replica lost', { replica: `${link.rec.ip}:${link.rec.port}` });
@@ -286,6 +306,24 @@ export class ReplicationPrimary {
   /** Drops every replica (our history changed: they must resync, partially if they can). */
   dropAll(reason: string): void {
     for (const l of [...this.links]) this.drop(l, reason);
+  }
+
+  /**
+   * Highest offset acknowledged by an online replica outside `zone` (any
+   * replica when zones are not configured), and how many such replicas are
+   * online: what sync mode waits for.
+   */
+  otherZoneAcks(zone: string): { offset: number; online: number } {
+    let offset = 0;
+    let online = 0;
+    for (const r of this.state.replicas.values()) {
+      if (r.state !== 'online') continue;
+      const rz = this.zones.get(r.key) ?? '';
+      if (zone !== '' && rz === zone) continue;
+      online++;
+      if (r.ackOffset > offset) offset = r.ackOffset;
+    }
+    return { offset, online };
   }
 
   /** Asks every online replica for an ack now (Redis's REPLCONF GETACK before a WAIT blocks). */

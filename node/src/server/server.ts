@@ -71,7 +71,7 @@ export class TesseraServer implements ConnectionHost, NodeHost {
     const cfg = this.node.config;
     const port = cfg.getNumber('port');
     // nodes.conf is read before the port opens: a damaged file stops the node (listen rejects).
-    if (cfg.getBool('cluster-enabled') && !this.cluster) this.cluster = new ClusterSetup({ node: this.node, logger: this.logger, tcpPort: port });
+    if (cfg.getBool('cluster-enabled') && !this.cluster) this.cluster = new ClusterSetup({ node: this.node, logger: this.logger, tcpPort: port, replication: this.replication });
     const binds = (cfg.get('bind') ?? '').split(/\s+/).filter((b) => b.length > 0);
     const addresses = binds.length ? binds : ['*'];
     for (const raw of addresses) {
@@ -211,6 +211,8 @@ export class TesseraServer implements ConnectionHost, NodeHost {
   async stop(code: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    // A cluster primary hands its slots to a replica first (bounded by shutdown-timeout); clients keep being served meanwhile.
+    if (this.cluster) await this.cluster.beforeShutdown().catch((e: unknown) => this.logger.warn(`graceful handover: ${(e as Error).message}`));
     if (this.cron) clearInterval(this.cron);
     this.migrateClient.stop();
     if (this.blockTimer) clearTimeout(this.blockTimer);

@@ -101,6 +101,7 @@ export type SectionName =
   | 'errorstats'
   | 'latencystats'
   | 'cluster'
+  | 'failover'
   | 'keyspace';
 
 /** Every section in output order, with its header. */
@@ -117,6 +118,7 @@ const SECTIONS: readonly [SectionName, string][] = [
   ['errorstats', 'Errorstats'],
   ['latencystats', 'Latencystats'],
   ['cluster', 'Cluster'],
+  ['failover', 'Failover'],
   ['keyspace', 'Keyspace'],
 ];
 
@@ -418,6 +420,7 @@ const BUILDERS: Record<SectionName, (ctx: InfoContext) => Lines> = {
     return out;
   },
   cluster: ({ node }) => [`cluster_enabled:${node.clusterEnabled ? 1 : 0}`],
+  failover: ({ node }) => [...(node.cluster?.failoverInfoLines?.() ?? [])],
   keyspace: ({ node }) => {
     const out: Lines = [];
     const now = node.keyspace.nowMs;

@@ -1,11 +1,13 @@
-// CLUSTER FAILOVER [FORCE|TAKEOVER]: manual failover belongs to the failover
-// issue; the argument checks and the primary's refusal are Redis's already.
+// CLUSTER FAILOVER [FORCE|TAKEOVER]: the argument checks and the primary's
+// refusal are Redis's; the manual failover itself (handshake with the
+// primary, forced election, or the epoch bump of TAKEOVER) is the core's.
 import { Err } from '../../core/errors.js';
 import { is } from '../args.js';
-import { ADMIN, clusterOf, isPrimary, sub } from './common.js';
+import { ADMIN, clusterOf, isPrimary, replyAdmin, sub } from './common.js';
 
 export const failover = sub('failover', -2, ADMIN, 'Forces a replica to perform a manual failover of its master.', '3.0.0', (s, args) => {
-  const view = clusterOf(s).core.view;
+  const host = clusterOf(s);
+  const view = host.core.view;
   if (args.length > 3 || (args.length === 3 && !is(args[2], 'force') && !is(args[2], 'takeover'))) {
     s.error(Err.syntax);
     return;
@@ -15,5 +17,6 @@ export const failover = sub('failover', -2, ADMIN, 'Forces a replica to perform 
     s.error('ERR You should send CLUSTER FAILOVER to a replica');
     return;
   }
-  s.error('ERR not implemented yet');
+  const mode = args.length === 3 ? (is(args[2], 'force') ? 'force' : 'takeover') : 'default';
+  replyAdmin(s, host, host.core.manualFailover(mode, s.nowMs));
 });

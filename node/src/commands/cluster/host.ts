@@ -31,4 +31,6 @@ export interface ClusterHost {
   newIdentity(): MyselfIdentity;
   /** The cluster_stats_messages_* lines of CLUSTER INFO, in Redis's order. */
   messageStatsLines(): readonly string[];
+  /** INFO failover: role, promotions, the failover timeline, sync-mode counters. */
+  failoverInfoLines?(): readonly string[];
 }

@@ -1,5 +1,6 @@
-// CLUSTER REPLICATE node-id: the core validates; becoming a replica belongs
-// to the replication issue, so until then the core answers with its error.
+// CLUSTER REPLICATE node-id: the core validates and records the new primary;
+// its role-changed effect makes the replication adapter stream from it over
+// the bus (cluster-setup.ts).
 import { ADMIN, clusterOf, replyAdmin, sub } from './common.js';
 
 export const replicate = sub('replicate', 3, ADMIN, 'Reconfigure a node as a replica of the specified master node', '3.0.0', (s, args) => {

@@ -58,6 +58,37 @@ export interface ClusterCoreOptions {
   readonly nowMs: number;
   /** Loaded from nodes.conf; absent for a fresh node. */
   readonly persisted?: PersistedClusterConfig;
+  /** cluster-replica-validity-factor (default 10; 0 = a replica with any data age may run). */
+  readonly validityFactor?: number;
+  /** repl-ping-replica-period in ms (default 10000): part of the data-age bound. */
+  readonly replPingPeriodMs?: number;
+  /** cluster-migration-barrier (default 1). */
+  readonly migrationBarrier?: number;
+  /** cluster-allow-replica-migration (default true, as Redis 7). */
+  readonly allowReplicaMigration?: boolean;
+  /** cluster-sync-replication: elect only a replica holding every acknowledged write (default false). */
+  readonly syncReplication?: boolean;
+}
+
+/** One failover as this node saw it (ms on the adapter's clock; null = phase not seen here). */
+export interface FailoverTimelineEntry {
+  /** The primary that failed (or handed over, in a manual failover). */
+  readonly failedPrimaryId: string;
+  /** The replica that took its slots, once known. */
+  readonly newPrimaryId: string | null;
+  readonly manual: boolean;
+  readonly pfailMs: number | null;
+  readonly failMs: number | null;
+  /** This node's election start (only on the replica that ran). */
+  readonly electionStartMs: number | null;
+  readonly epoch: number | null;
+  /** Votes received (on the replica that ran) and when the last one came. */
+  readonly votes: number;
+  readonly lastVoteMs: number | null;
+  /** Promotion: on the winner when it won, elsewhere when the new claim arrived. */
+  readonly promotedMs: number | null;
+  /** Reported by the adapter (noteFirstWriteAccepted) on the new primary. */
+  readonly firstWriteMs: number | null;
 }
 
 export interface Drained {
@@ -99,6 +130,14 @@ export interface ClusterCoreApi {
   manualFailover(mode: 'default' | 'force' | 'takeover', nowMs: number): AdminResult;
   /** When the core next needs a tick (an election start); Infinity if only the periodic tick. */
   nextWakeMs(): number;
+  /** The last failovers this node saw, oldest first (INFO / CLUSTER subcommands print them). */
+  failoverTimeline(): readonly FailoverTimelineEntry[];
+  /**
+   * The adapter accepted a write on this node; the core records it as the
+   * 'first write accepted' phase when this node was promoted and has not yet
+   * recorded one. Cheap: call it on every write, or only after role-changed.
+   */
+  noteFirstWriteAccepted(nowMs: number): void;
   /** Failure reports about nodeId still valid (CLUSTER COUNT-FAILURE-REPORTS). */
   failureReportCount(nodeId: string, nowMs: number): number;
   /** Sends a PUBLISH to every node (cluster-wide Pub/Sub) or to the shard (sharded). */

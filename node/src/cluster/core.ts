@@ -9,8 +9,9 @@
 // the message budget this design keeps at 1,500 nodes.
 
 import { assert } from '../core/errors.js';
-import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, MyselfIdentity, PersistedClusterConfig, PersistedNode } from './api.js';
+import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, FailoverTimelineEntry, MyselfIdentity, PersistedClusterConfig, PersistedNode, ReplicationState } from './api.js';
 import { collisionLoser, shouldBumpWithoutConsensus } from './epochs.js';
+import { DEFAULT_FAILOVER_OPTIONS, FailoverGlue, type FailoverHost } from './failover-glue.js';
 import { FailureReports, failQuorum } from './failure-reports.js';
 import { computedState, rejoinDelayMs, WRITABLE_DELAY_MS } from './health.js';
 import { NewsQueue } from './news-queue.js';
@@ -63,7 +64,18 @@ export interface ClusterCoreExtraOptions {
   readonly tuning?: Partial<GossipTuning>;
 }
 
-const ERR_NOT_IMPLEMENTED = 'ERR not implemented yet';
+/**
+ * A node that another node reports as failing (or a replica asks us to
+ * confirm) and that leaves our own fresh probe unanswered for this fraction of
+ * the node timeout is PFAIL to us. The first observer always waits the whole
+ * node timeout, so a pause shorter than it still fails nobody; the others only
+ * confirm, SWIM-style, instead of each waiting a node timeout of their own
+ * (which made FAIL take two node timeouts).
+ */
+export const CONFIRM_TIMEOUT_DIVISOR = 4;
+
+/** A replica pings its siblings this often (their offsets rank the election). */
+const SIBLING_PROBE_MS = 1000;
 
 function validIp(ip: string): boolean {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return ip.split('.').every((p) => Number(p) <= 255);
@@ -87,7 +99,18 @@ export class ClusterCore implements ClusterCoreApi {
   private readonly slotOwners = new Set<NodeRecord>();
   private readonly entryCache = new Map<NodeRecord, EntryCache>();
   private currentEpoch = 0;
-  private lastVoteEpoch = 0;
+  private readonly failover: FailoverGlue;
+  /**
+   * Suspects someone asked us to confirm: id -> when, and which replicas
+   * asked (they get our report back directly: a replica of a failed primary
+   * collects the majority's reports instead of waiting for gossip to bring
+   * them, which at 500 primaries would take longer than reports live).
+   */
+  private readonly confirmRequests = new Map<string, { sinceMs: number; replicas: Set<string> }>();
+  /** PFAIL suspects in gossip order, rotated so every suspect gets reported, not only the first few. */
+  private suspectRing: string[] = [];
+  private suspectRingDirty = true;
+  private suspectCursor = 0;
   private readonly migrating = new Map<number, string>();
   private readonly importing = new Map<number, string>();
   private readonly blacklist = new Map<string, number>();
@@ -111,6 +134,7 @@ export class ClusterCore implements ClusterCoreApi {
   private sizeCache = -1;
   private nextProbeMs = 0;
   private lastSyncRequestMs = -Infinity;
+  private nextSiblingProbeMs = 0;
   private lastNowMs: number;
 
   private out: Outgoing[] = [];
@@ -136,6 +160,17 @@ export class ClusterCore implements ClusterCoreApi {
     this.nextProbeMs = opts.nowMs + Math.floor(this.random() * this.tuning.probeIntervalMs);
     const me = opts.myself;
     this.myself = this.makeMyself(me, opts.nowMs);
+    this.failover = new FailoverGlue(
+      this.failoverHost(),
+      {
+        validityFactor: opts.validityFactor ?? DEFAULT_FAILOVER_OPTIONS.validityFactor,
+        replPingPeriodMs: opts.replPingPeriodMs ?? DEFAULT_FAILOVER_OPTIONS.replPingPeriodMs,
+        migrationBarrier: opts.migrationBarrier ?? DEFAULT_FAILOVER_OPTIONS.migrationBarrier,
+        allowReplicaMigration: opts.allowReplicaMigration ?? DEFAULT_FAILOVER_OPTIONS.allowReplicaMigration,
+        syncReplication: opts.syncReplication ?? DEFAULT_FAILOVER_OPTIONS.syncReplication,
+      },
+      opts.persisted?.lastVoteEpoch ?? 0,
+    );
     if (opts.persisted) this.load(opts.persisted, opts.nowMs);
     else this.addRecord(this.myself);
   }
@@ -172,7 +207,6 @@ export class ClusterCore implements ClusterCoreApi {
     }
     assert(this.nodes.get(this.myself.id) === this.myself, 'persisted config lists myself');
     this.currentEpoch = p.currentEpoch;
-    this.lastVoteEpoch = p.lastVoteEpoch;
     for (const [s, id] of p.migrating) this.migrating.set(s, id);
     for (const [s, id] of p.importing) this.importing.set(s, id);
     this.raiseCurrentEpoch(this.maxConfigEpoch());
@@ -205,6 +239,7 @@ export class ClusterCore implements ClusterCoreApi {
     this.outstanding.delete(r.id);
     this.suspects.delete(r.id);
     this.relays.delete(r.id);
+    this.confirmRequests.delete(r.id);
     this.reports.forgetNode(r.id);
     this.news.drop(r.id);
     // Open migrations towards or from a forgotten node close, as Redis's clusterDelNode does.
@@ -238,6 +273,7 @@ export class ClusterCore implements ClusterCoreApi {
   }
 
   private structural(save: boolean): void {
+    this.suspectRingDirty = true;
     this.viewCache = null;
     this.structuralChange = true;
     this.stateDirty = true;
@@ -314,8 +350,12 @@ export class ClusterCore implements ClusterCoreApi {
    */
   private applyClaim(claimer: NodeRecord, claimEpoch: number, ranges: readonly SlotRange[]): void {
     if (claimer === this.myself) return;
+    const me = this.myself;
+    const myPrimary = me.primary ? null : (this.nodes.get(me.primaryId) ?? null);
     let lost = 0;
+    let fromShard = 0;
     let taken = 0;
+    let losers: Set<NodeRecord> | null = null;
     for (const [a, b] of normalizeRanges(ranges)) {
       let runStart = -1;
       for (let s = a; s <= b + 1; s++) {
@@ -323,7 +363,9 @@ export class ClusterCore implements ClusterCoreApi {
         if (s <= b) {
           const cur = this.owners[s]!;
           take = cur !== claimer && !this.importing.has(s) && (cur === null || cur.configEpoch < claimEpoch);
-          if (take && cur === this.myself) lost++;
+          if (take && cur === me) lost++;
+          if (take && cur !== null && (cur === me || cur === myPrimary)) fromShard++;
+          if (take && cur !== null) (losers ??= new Set()).add(cur);
         }
         if (take && runStart < 0) runStart = s;
         if (!take && runStart >= 0) {
@@ -334,10 +376,19 @@ export class ClusterCore implements ClusterCoreApi {
       }
     }
     if (taken > 0) this.touched(claimer, true); // a slot change is news: pass it on
-    if (lost > 0) {
-      this.emit('slots-lost', { to: claimer.id, slots: lost, configEpoch: claimEpoch });
-      // Turning into a replica of the new owner belongs to the failover issue.
+    if (lost > 0) this.emit('slots-lost', { to: claimer.id, slots: lost, configEpoch: claimEpoch });
+    if (losers) for (const l of losers) this.failover.notePromotedElsewhere(l.id, claimer.id, this.lastNowMs);
+    // The old primary coming back (UPDATE), or a replica whose primary was emptied: follow the winner.
+    if (fromShard > 0) this.failover.afterSlotLoss(claimer, fromShard, this.lastNowMs);
+    this.assertOnePrimaryPerSlot(claimer);
+  }
+
+  /** Within this view a slot has one owner, and that owner is a primary. */
+  private assertOnePrimaryPerSlot(r: NodeRecord): void {
+    for (const [a, b] of r.slots) {
+      assert(this.owners[a] === r && this.owners[b] === r, `slots ${a}-${b} of ${r.id} are in the owner table`);
     }
+    assert(r.slots.length === 0 || r.primary, `slot owner ${r.id} is a primary`);
   }
 
   // -------------------------------------------------------------- messages
@@ -423,14 +474,29 @@ export class ClusterCore implements ClusterCoreApi {
       picked.add(id);
       out.push(this.entry(r, true));
     }
+    // Suspects: PFAIL ones first, in rotation (with many suspects, a fixed
+    // first few would be the only ones ever reported); FAIL ones fill the rest.
     let suspects = 0;
-    for (const id of this.suspects) {
-      if (suspects >= this.tuning.maxSuspectsPerMessage) break;
+    const ring = this.pfailRing();
+    const max = this.tuning.maxSuspectsPerMessage;
+    for (let k = 0; k < ring.length && suspects < max; k++) {
+      const id = ring[(this.suspectCursor + k) % ring.length]!;
       const r = this.nodes.get(id);
       if (!r || id === exclude || picked.has(id)) continue;
       picked.add(id);
       out.push(this.entry(r, false));
       suspects++;
+    }
+    if (ring.length > 0) this.suspectCursor = (this.suspectCursor + suspects) % ring.length;
+    if (suspects < max) {
+      for (const id of this.suspects) {
+        if (suspects >= max) break;
+        const r = this.nodes.get(id);
+        if (!r || !r.fail || id === exclude || picked.has(id)) continue;
+        picked.add(id);
+        out.push(this.entry(r, false));
+        suspects++;
+      }
     }
     const n = this.peerIds.length;
     let added = 0;
@@ -442,6 +508,15 @@ export class ClusterCore implements ClusterCoreApi {
       added++;
     }
     return out;
+  }
+
+  private pfailRing(): string[] {
+    if (this.suspectRingDirty) {
+      this.suspectRing = [];
+      for (const id of this.suspects) if (this.nodes.get(id)?.pfail) this.suspectRing.push(id);
+      this.suspectRingDirty = false;
+    }
+    return this.suspectRing;
   }
 
   private targetOf(r: NodeRecord): BusTarget {
@@ -596,9 +671,20 @@ export class ClusterCore implements ClusterCoreApi {
         if (sender) this.effects.push({ kind: 'deliver-publish', channel: msg.channel, message: msg.message, sharded: msg.sharded });
         return;
       case 'failover-auth-request':
+        if (!sender) return;
+        this.processHeader(sender, h, nowMs); // raises currentEpoch first: the voter asserts it
+        this.failover.onAuthRequest(sender, msg, nowMs);
+        return;
       case 'failover-auth-ack':
+        if (!sender) return;
+        this.processHeader(sender, h, nowMs);
+        this.failover.onAuthAck(sender, h, nowMs);
+        return;
       case 'mfstart':
-        return; // failover issue
+        if (!sender) return;
+        this.processHeader(sender, h, nowMs);
+        this.failover.onMfStart(sender, h, nowMs);
+        return;
     }
   }
 
@@ -735,15 +821,17 @@ export class ClusterCore implements ClusterCoreApi {
       let n = this.nodes.get(e.id);
       if (n?.handshake) n = undefined;
       if (n) {
-        if (senderVotes && n !== sender) {
+        if (n !== sender) {
           const suspected = e.flags.includes('pfail') || e.flags.includes('fail');
           if (suspected) {
-            this.reports.add(n.id, sender.id, nowMs);
-            this.markFailingIfNeeded(n, nowMs);
-            // Bounded probing means we may not have probed n lately: confirm now.
-            if (!n.pfail && !n.fail && n.pingSentMs === 0 && nowMs - n.lastProbeMs >= this.nodeTimeoutMs / 2) this.sendPing(n, nowMs);
-          } else if (this.reports.has(n.id)) this.reports.remove(n.id, sender.id);
+            if (senderVotes) {
+              this.reports.add(n.id, sender.id, nowMs);
+              this.markFailingIfNeeded(n, nowMs);
+            }
+            this.noteConfirmRequest(n, sender, nowMs);
+          } else if (senderVotes && this.reports.has(n.id)) this.reports.remove(n.id, sender.id);
         }
+        if (n !== sender) this.roleFromGossip(n, e);
         if (e.slots && e.configEpoch >= n.configEpoch && slotsDigest(e.configEpoch, e.slots) !== n.slotsDigest) {
           if (e.configEpoch > n.configEpoch) {
             n.configEpoch = e.configEpoch;
@@ -775,6 +863,89 @@ export class ClusterCore implements ClusterCoreApi {
     }
   }
 
+  private confirmMs(): number {
+    return this.nodeTimeoutMs / CONFIRM_TIMEOUT_DIVISOR;
+  }
+
+  /**
+   * Someone suspects n. Bounded probing means we may not have probed n
+   * lately: probe it now, unless we heard from it within the confirm window.
+   * A replica asking (its primary is the suspect) gets our verdict directly.
+   */
+  private noteConfirmRequest(n: NodeRecord, from: NodeRecord, nowMs: number): void {
+    if (n === this.myself || n.handshake) return;
+    let c = this.confirmRequests.get(n.id);
+    if (!c || nowMs - c.sinceMs > this.nodeTimeoutMs * 2) this.confirmRequests.set(n.id, (c = { sinceMs: nowMs, replicas: new Set() }));
+    if (!from.primary && from.primaryId === n.id) c.replicas.add(from.id);
+    if (n.pfail || n.fail) {
+      if (!from.primary && from.primaryId === n.id) this.reportTo(from, n);
+      return;
+    }
+    if (n.pingSentMs === 0 && nowMs - n.pongRecvMs >= this.confirmMs()) this.sendPing(n, nowMs);
+  }
+
+  private confirmWanted(n: NodeRecord, nowMs: number): boolean {
+    const c = this.confirmRequests.get(n.id);
+    if (c && nowMs - c.sinceMs <= this.nodeTimeoutMs * 2) return true;
+    return this.reports.has(n.id) && this.reports.valid(n.id, nowMs, this.nodeTimeoutMs).length > 0;
+  }
+
+  /** A report straight to one node: an unsolicited pong whose gossip is the suspect. */
+  private reportTo(to: NodeRecord, suspect: NodeRecord): void {
+    this.stats.pongsSent++;
+    this.send(to, { kind: 'pong', header: this.header(to), gossip: [this.entry(suspect, false)] });
+  }
+
+  /** n just turned PFAIL here. */
+  private onPfail(n: NodeRecord, nowMs: number): void {
+    if (n.primary && n.slots.length > 0) this.failover.notePfail(n.id, nowMs);
+    const c = this.confirmRequests.get(n.id);
+    if (c) {
+      for (const id of c.replicas) {
+        const r = this.nodes.get(id);
+        if (r && !r.handshake) this.reportTo(r, n);
+      }
+      c.replicas.clear();
+    }
+    // My own primary: ask every slot-owning primary to confirm, and collect
+    // their reports here (O(primaries) messages once per failure).
+    if (!this.myself.primary && n.id === this.myself.primaryId && n.slots.length > 0) {
+      for (const r of this.slotOwners) if (r !== n && r !== this.myself && r.primary) this.reportTo(r, n);
+    }
+  }
+
+  /**
+   * Roles normally come from a node's own header. With bounded probing we may
+   * not hear from a node for minutes, so gossip may change a role too, but
+   * only in the directions a failover moves and never against slot ownership:
+   * a promotion comes with a newer configEpoch; a demotion only for a node
+   * that owns no slot here; a replica re-pointed only away from a primary that
+   * no longer owns slots. Stale entries can therefore not flip a role back.
+   */
+  private roleFromGossip(n: NodeRecord, e: GossipEntry): void {
+    if (n === this.myself) return;
+    const entryPrimary = !e.flags.includes('slave');
+    if (entryPrimary === n.primary && (entryPrimary || e.primaryId === n.primaryId)) return;
+    if (entryPrimary) {
+      if (e.configEpoch <= n.configEpoch) return;
+      n.primary = true;
+      n.primaryId = '';
+    } else {
+      const to = this.nodes.get(e.primaryId);
+      if (!to || to.handshake || !to.primary || to === n) return;
+      if (n.primary) {
+        if (n.slots.length > 0) return;
+      } else {
+        const cur = this.nodes.get(n.primaryId);
+        if (cur && cur.primary && cur.slots.length > 0) return;
+      }
+      n.primary = false;
+      n.primaryId = to.id;
+      n.shardId = e.shardId;
+    }
+    this.touched(n, true);
+  }
+
   private markFailingIfNeeded(n: NodeRecord, nowMs: number): void {
     if (!n.pfail || n.fail) return;
     const size = this.clusterSize();
@@ -797,6 +968,9 @@ export class ClusterCore implements ClusterCoreApi {
     this.suspects.add(n.id);
     this.touched(n, true);
     this.emit('node-fail', { id: n.id, why, by });
+    if (n.primary && n.slots.length > 0) this.failover.noteFail(n.id, nowMs);
+    // My primary failed: start the election's clock now, not at the next tick.
+    if (!this.myself.primary && n.id === this.myself.primaryId) this.failover.tick(nowMs);
   }
 
   private startRelay(targetId: string, requester: NodeRecord, nowMs: number): void {
@@ -842,11 +1016,12 @@ export class ClusterCore implements ClusterCoreApi {
           this.sendPing(helper, nowMs, r.id);
         }
       }
-      if (ageMs > timeout && !r.pfail && !r.fail) {
+      if ((ageMs > timeout || (ageMs > this.confirmMs() && this.confirmWanted(r, nowMs))) && !r.pfail && !r.fail) {
         r.pfail = true;
         this.suspects.add(r.id);
         this.structural(false);
-        this.emit('node-pfail', { id: r.id });
+        this.emit('node-pfail', { id: r.id, afterMs: ageMs });
+        this.onPfail(r, nowMs);
         this.markFailingIfNeeded(r, nowMs);
       }
     }
@@ -861,6 +1036,21 @@ export class ClusterCore implements ClusterCoreApi {
       if (nowMs - r.lastProbeMs >= timeout / 2) this.sendPing(r, nowMs);
       if (r.pfail) this.markFailingIfNeeded(r, nowMs);
     }
+
+    // A replica watches its primary closely (a probe every protocol period,
+    // so a dead primary is PFAIL within node timeout + one period wherever the
+    // round-robin happens to be) and its siblings once a second (their
+    // offsets, from the header, rank the election).
+    const me = this.myself;
+    if (!me.primary) {
+      const p = this.nodes.get(me.primaryId);
+      if (p && !p.handshake && p.pingSentMs === 0 && !p.fail && nowMs - p.lastProbeMs >= this.tuning.probeIntervalMs) this.sendPing(p, nowMs);
+      if (nowMs >= this.nextSiblingProbeMs) {
+        this.nextSiblingProbeMs = nowMs + SIBLING_PROBE_MS;
+        for (const r of this.siblings()) if (r.pingSentMs === 0 && !r.fail) this.sendPing(r, nowMs);
+      }
+    }
+    for (const [id, c] of this.confirmRequests) if (nowMs - c.sinceMs > timeout * 2) this.confirmRequests.delete(id);
 
     // Indirect probes we run for others expire with the node timeout.
     for (const [target, m] of this.relays) {
@@ -881,7 +1071,20 @@ export class ClusterCore implements ClusterCoreApi {
       if (id) this.sendPing(this.nodes.get(id)!, nowMs);
     }
 
+    this.failover.tick(nowMs);
     this.updateState(nowMs);
+  }
+
+  /** Replicas of my primary other than me (O(N); replicas call it once a second). */
+  private siblings(): NodeRecord[] {
+    const out: NodeRecord[] = [];
+    const me = this.myself;
+    if (me.primary) return out;
+    for (const id of this.peerIds) {
+      const r = this.nodes.get(id)!;
+      if (!r.primary && r.primaryId === me.primaryId) out.push(r);
+    }
+    return out;
   }
 
   private randomPeers(k: number, exclude: string): NodeRecord[] {
@@ -1034,7 +1237,7 @@ export class ClusterCore implements ClusterCoreApi {
     this.myself.primaryId = '';
     if (hard) {
       this.currentEpoch = 0;
-      this.lastVoteEpoch = 0;
+      this.failover.reset();
       this.myself.configEpoch = 0;
       this.membersXor = (this.membersXor ^ this.myself.fingerprint) >>> 0;
       this.nodes.delete(this.myself.id);
@@ -1068,31 +1271,147 @@ export class ClusterCore implements ClusterCoreApi {
   }
 
 
+  /** CLUSTER REPLICATE: Redis's checks on the core's side (the adapter refuses a primary holding keys). */
   replicate(primaryId: string): AdminResult {
     const n = this.nodes.get(primaryId);
-    if (!n) return `ERR Unknown node ${primaryId}`;
+    if (!n || n.handshake) return `ERR Unknown node ${primaryId}`;
     if (n === this.myself) return "ERR Can't replicate myself";
     if (!n.primary) return 'ERR I can only replicate a master, not a replica.';
-    return ERR_NOT_IMPLEMENTED; // replication and failover issue
+    const me = this.myself;
+    if (me.primary && me.slots.length > 0) return 'ERR To set a master the node must be empty and without assigned slots.';
+    if (!me.primary && me.primaryId === n.id) return null; // already (Redis replies OK)
+    this.setMyPrimary(n.id, 'cluster-replicate', this.lastNowMs);
+    return null;
   }
 
-  /** Replication offsets from the replication adapter; election ranking uses them (failover issue). */
-  setReplicationState(state: { readonly offset: number; readonly primaryLinkDownSinceMs: number | null; readonly primaryAckedOffset: number }, nowMs: number): void {
+  /** Offsets and link state from the replication adapter: election rank, manual failover catch-up, sync mode. */
+  setReplicationState(state: ReplicationState, nowMs: number): void {
     void nowMs;
-    this.myself.replOffset = state.offset;
+    this.failover.setReplicationState(state);
   }
 
-  /** CLUSTER FAILOVER (failover issue). */
+  /** CLUSTER FAILOVER [FORCE|TAKEOVER]. */
   manualFailover(mode: 'default' | 'force' | 'takeover', nowMs: number): AdminResult {
-    void mode;
-    void nowMs;
-    if (this.myself.primary) return 'ERR You should send CLUSTER FAILOVER to a replica';
-    return ERR_NOT_IMPLEMENTED;
+    this.lastNowMs = nowMs;
+    return this.failover.manualFailover(mode, nowMs);
   }
 
-  /** No timed work beyond the periodic tick yet (elections will add some). */
+  /**
+   * The next instant the core has timed work before the periodic tick: an
+   * election start or re-send, a replica's PFAIL deadline for its primary,
+   * a confirmation deadline. The adapter (and the simulator) tick then.
+   */
   nextWakeMs(): number {
-    return Infinity;
+    let at = this.failover.nextWakeMs();
+    const confirm = this.confirmMs();
+    for (const id of this.outstanding) {
+      const r = this.nodes.get(id);
+      if (!r || r.pingSentMs === 0 || r.pfail || r.fail) continue;
+      if (!this.myself.primary && id === this.myself.primaryId) at = Math.min(at, r.pingSentMs + this.nodeTimeoutMs + 1);
+      if (this.confirmRequests.has(id) || this.reports.has(id)) at = Math.min(at, r.pingSentMs + confirm + 1);
+    }
+    return at;
+  }
+
+  failoverTimeline(): readonly FailoverTimelineEntry[] {
+    return this.failover.failoverTimeline();
+  }
+
+  noteFirstWriteAccepted(nowMs: number): void {
+    this.failover.noteFirstWriteAccepted(nowMs);
+  }
+
+  // --------------------------------------------------------------- failover
+
+  /** Won an election (or TAKEOVER): take the shard's slots with the new configEpoch and tell everyone at once. */
+  private promoteSelf(configEpoch: number, oldPrimaryId: string, slots: readonly SlotRange[], nowMs: number): void {
+    const me = this.myself;
+    const old = this.nodes.get(oldPrimaryId);
+    assert(!me.primary, 'only a replica is promoted');
+    assert(configEpoch > (old?.configEpoch ?? 0), 'the new configEpoch beats the old primary');
+    assert(configEpoch >= this.currentEpoch || configEpoch > me.configEpoch, 'configEpoch never goes back');
+    me.primary = true;
+    me.primaryId = '';
+    me.configEpoch = configEpoch;
+    this.raiseCurrentEpoch(configEpoch);
+    // Slots as the election saw them, plus whatever the old primary holds now.
+    const ranges = [...slots, ...(old ? old.slots : [])];
+    for (const range of normalizeRanges(ranges)) {
+      for (let sl = range[0]; sl <= range[1]; sl++) {
+        this.importing.delete(sl);
+        this.migrating.delete(sl);
+      }
+      this.assignRange(range, me);
+    }
+    if (old && old !== me) {
+      old.primary = false;
+      old.primaryId = me.id;
+      this.touched(old, true);
+    }
+    this.touched(me, true);
+    this.assertOnePrimaryPerSlot(me);
+    this.effects.push({ kind: 'role-changed', primaryId: null });
+    this.emit('promoted', { epoch: configEpoch, oldPrimary: oldPrimaryId, slots: slotCount(me.slots) });
+    // Everyone learns the claim now (the header carries slots and configEpoch), not by gossip.
+    for (const id of this.peerIds) {
+      const r = this.nodes.get(id)!;
+      this.sendPong(this.targetOf(r), r, false);
+    }
+    this.stateDirty = true;
+    this.updateState(nowMs);
+  }
+
+  /** Become a replica of `primaryId`: old primary after losing its slots, replica migration, CLUSTER REPLICATE. */
+  private setMyPrimary(primaryId: string, reason: string, nowMs: number): void {
+    const me = this.myself;
+    const p = this.nodes.get(primaryId);
+    assert(p !== undefined && p !== me && p.primary, 'a replica follows a known primary');
+    const wasPrimary = me.primary;
+    for (const range of [...me.slots]) this.assignRange(range, null);
+    this.migrating.clear();
+    this.importing.clear();
+    me.primary = false;
+    me.primaryId = p.id;
+    me.shardId = p.shardId;
+    this.touched(me, true);
+    if (wasPrimary) this.failover.onDemoted(nowMs);
+    this.effects.push({ kind: 'role-changed', primaryId: p.id });
+    this.emit('replica-of', { primary: p.id, reason });
+    // The new primary (and, through it, everyone) learns the role at once.
+    this.sendPing(p, nowMs);
+  }
+
+  private failoverHost(): FailoverHost {
+    return {
+      nodeTimeoutMs: this.nodeTimeoutMs,
+      random: this.random,
+      me: () => this.myself,
+      node: (id) => {
+        const r = this.nodes.get(id);
+        return r && !r.handshake ? r : undefined;
+      },
+      records: () => this.liveRecords(),
+      slotOwners: () => this.slotOwners,
+      ownerConfigEpoch: (slot) => this.owners[slot]?.configEpoch ?? null,
+      currentEpoch: () => this.currentEpoch,
+      clusterOk: () => this.state === 'ok',
+      header: (to) => this.header(to),
+      targetOf: (r) => this.targetOf(r),
+      send: (out) => {
+        for (const o of out) this.out.push(o);
+      },
+      effect: (e) => {
+        if (e.kind === 'save-config') this.saveWanted = true;
+        else this.effects.push(e);
+      },
+      raiseCurrentEpoch: (epoch) => this.raiseCurrentEpoch(epoch),
+      promoteSelf: (configEpoch, oldPrimaryId, slots, nowMs) => this.promoteSelf(configEpoch, oldPrimaryId, slots, nowMs),
+      setMyPrimary: (id, reason, nowMs) => this.setMyPrimary(id, reason, nowMs),
+    };
+  }
+
+  private *liveRecords(): Iterable<NodeRecord> {
+    for (const r of this.nodes.values()) if (!r.handshake) yield r;
   }
 
   failureReportCount(nodeId: string, nowMs: number): number {
@@ -1115,7 +1434,7 @@ export class ClusterCore implements ClusterCoreApi {
       this.viewCache = buildView({
         myId: this.myself.id,
         currentEpoch: this.currentEpoch,
-        lastVoteEpoch: this.lastVoteEpoch,
+        lastVoteEpoch: this.failover.lastVoteEpoch,
         state: this.state,
         records: this.nodes.values(),
         migrating: this.migrating,
@@ -1169,7 +1488,7 @@ export class ClusterCore implements ClusterCoreApi {
         zone: r.zone,
       });
     }
-    return { nodes, currentEpoch: this.currentEpoch, lastVoteEpoch: this.lastVoteEpoch, migrating: new Map(this.migrating), importing: new Map(this.importing) };
+    return { nodes, currentEpoch: this.currentEpoch, lastVoteEpoch: this.failover.lastVoteEpoch, migrating: new Map(this.migrating), importing: new Map(this.importing) };
   }
 
   drain(): Drained {

@@ -4,7 +4,7 @@
 // core; stop() closes everything.
 
 import assert from 'node:assert/strict';
-import type { AdminResult, ClusterCoreApi, Drained, PersistedClusterConfig } from '../../src/cluster/api.js';
+import type { AdminResult, ClusterCoreApi, Drained, FailoverTimelineEntry, PersistedClusterConfig } from '../../src/cluster/api.js';
 import type { BusMessage, BusTarget, ClusterEffect, ClusterView, NodeHeader, NodeView, Outgoing } from '../../src/cluster/types.js';
 import type { LogFields, Logger } from '../../src/core/log.js';
 import { ClusterRuntime } from '../../src/server/cluster-runtime.js';
@@ -150,6 +150,10 @@ class FakeCore implements ClusterCoreApi {
   nextWakeMs(): number {
     return Infinity;
   }
+  failoverTimeline(): readonly FailoverTimelineEntry[] {
+    return [];
+  }
+  noteFirstWriteAccepted(): void {}
   persisted(): PersistedClusterConfig {
     return { nodes: [], currentEpoch: 0, lastVoteEpoch: 0, migrating: new Map(), importing: new Map() };
   }

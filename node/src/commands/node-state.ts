@@ -201,6 +201,7 @@ export class NodeState {
     const sync = (): void => {
       log.slowerThanMicros = this.config.getNumber('slowlog-log-slower-than');
       log.maxLen = this.config.getNumber('slowlog-max-len');
+      this.dispatcher.timeEveryCall = log.slowerThanMicros >= 0 && log.slowerThanMicros < 1000;
       this.latencyTracker.enabled = this.config.get('latency-tracking') !== 'no';
     };
     sync();
@@ -216,6 +217,7 @@ export class NodeState {
       if (!this.monitors.isEmpty && !cmd.admin && !cmd.spec.flags.includes('skip_monitor') && !cmd.parent?.spec.flags.includes('skip_monitor')) {
         this.monitors.feed(s, redactForMonitor(cmd.fullName, args), this.keyspace.nowMs);
       }
+      if (micros < 0) return; // not timed: nothing for the histograms or the slow log
       if (this.latencyTracker.enabled) {
         const stat = cmd.stat;
         (stat.latency ??= this.latencyTracker.histogram(cmd.fullName)).record(micros * 1000);

@@ -12,6 +12,8 @@ export interface CompiledCommand {
   readonly parent: CompiledCommand | null;
   readonly write: boolean;
   readonly denyoom: boolean;
+  /** Flagged 'fast' (O(1)/O(log N)): its duration is sampled, not measured on every call. */
+  readonly fast: boolean;
   readonly noAuth: boolean;
   readonly noMulti: boolean;
   readonly blocking: boolean;
@@ -47,6 +49,7 @@ export class CommandRegistry {
       parent,
       write: has('write'),
       denyoom: has('denyoom'),
+      fast: has('fast'),
       noAuth: has('no_auth'),
       noMulti: has('no_multi'),
       blocking: has('blocking'),

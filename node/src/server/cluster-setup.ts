@@ -183,7 +183,8 @@ export class ClusterSetup implements ClusterHost {
     node.clusterEnabled = true;
     node.cluster = this;
     node.keyspace.db(0).enableSlotIndex();
-    node.dispatcher.gates.push(clusterGate());
+    // Routing first, as in Redis's processCommand: a write to a replica gets MOVED, not READONLY.
+    node.dispatcher.gates.unshift(clusterGate());
     this.wirePublish();
     this.sync = repl ? new SyncReplication(node, repl) : null;
     if (repl) {

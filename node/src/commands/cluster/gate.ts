@@ -34,6 +34,8 @@ export function clusterGate(): CommandGate {
   return (s: Session, cmd: CompiledCommand, args: string[]): string | null => {
     const host = s.node.cluster;
     if (host === null) return null;
+    // Our primary's replication stream is never redirected (Redis skips getNodeByQuery for the master client).
+    if (s.kindFlags === 'M') return null;
     const root = cmd.parent ? cmd.parent.spec.name : cmd.spec.name;
     const clientAsking = s.asking;
     // ASKING covers one command, or a whole transaction up to its EXEC (Redis's resetClient).

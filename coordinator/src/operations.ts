@@ -9,6 +9,7 @@ import { parseInfo, type Endpoint } from './client.js';
 import { addr, myId, waitAllKnown, waitFor, type Ctx } from './context.js';
 import { chooseFailoverReplica, placeReplica, type ReplicaCandidate } from './reshard-plan.js';
 import type { Shard, Topology, TopoNode } from './topology.js';
+import { livePid } from './local/cluster.js';
 
 function shardAt(ctx: Ctx, t: Topology, index: number): Shard | undefined {
   const s = t.shards.filter((x) => x.primary.slots.length > 0)[index];
@@ -73,7 +74,7 @@ export async function testFailover(ctx: Ctx, o: FailoverOptions): Promise<number
     promoted = chosen;
   } else {
     const rec = ctx.local?.byPort(primary.port);
-    const pid = rec ? (await import('./local/cluster.js')).livePid(rec) : undefined;
+    const pid = rec ? livePid(rec) : undefined;
     if (!ctx.local || !rec || pid === undefined) {
       ctx.err(`Refusing: kill mode needs the primary's pid file (a local deployment that started ${addr(primary)})`);
       return 2;

@@ -88,6 +88,8 @@ export interface ExecuteResult {
   readonly keysMoved: number;
   readonly elapsedMs: number;
   readonly recoveries: number;
+  /** Keys found on both sides after a source failover, resolved in favour of the target's copy. */
+  readonly conflicts: number;
 }
 
 class Retryable extends Error {
@@ -144,6 +146,8 @@ export class ReshardExecutor {
   private keysMoved = 0;
   private slotsDone = 0;
   private recoveries = 0;
+  /** BUSYKEY resolutions (see resolveBusy). */
+  private conflicts = 0;
   private started = 0;
   private topo!: Topology;
   private total = 0;
@@ -213,6 +217,7 @@ export class ReshardExecutor {
     return {
       slotsMoved: this.slotsDone - doneAtStart, slotsDone: this.slotsDone, stopped,
       keysMoved: this.keysMoved, elapsedMs: Date.now() - this.started, recoveries: this.recoveries,
+      conflicts: this.conflicts,
     };
   }
 
@@ -272,6 +277,9 @@ export class ReshardExecutor {
         try {
           if (seenOwner?.id !== owner.id) await this.client.node(p).call('CLUSTER', 'SETSLOT', slot, 'NODE', owner.id);
           await this.client.node(p).call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', owner.id);
+          // The promoted source lost the MIGRATING state: until it has it again it answers
+          // "no such key" for keys already moved instead of ASK. Restore it at once.
+          await this.client.node(owner).call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', p.id);
           this.opts.onProgress?.({
             slotsDone: this.slotsDone, slotsTotal: this.total, keysMoved: this.keysMoved, keysPlanned: 0, elapsedMs: Date.now() - this.started,
             event: `repaired importing slot ${slot} on ${p.host}:${p.port}: owner ${owner.host}:${owner.port}`,
@@ -333,7 +341,9 @@ export class ReshardExecutor {
         await this.client.node(n).call('CLUSTER', 'SETSLOT', m.slot, 'NODE', target.id);
       } catch { /* gossip carries the new owner there */ }
     }));
-    // Keep our view current for the next slot of this worker.
+    // Keep our view current for the next slots (ownerOf reads it). The executor owns this
+    // snapshot (snapshot() built it for us and settle() replaces it whole), so updating it
+    // in place, past the readonly types meant for other readers, is safe.
     for (const n of t.nodes as TopoNode[]) {
       (n.migrating as Map<number, string>).delete(m.slot);
       (n.importing as Map<number, string>).delete(m.slot);
@@ -346,9 +356,12 @@ export class ReshardExecutor {
 
   /**
    * BUSYKEY: the target already has a key the source still lists. That
-   * happens only when the source failed over before its replica saw the DEL
-   * of an earlier MIGRATE, so the target's copy is the newer one (later
-   * writes reached it through ASK). Keep it and drop the stale source copy.
+   * happens when the source failed over before its replica saw the DEL of an
+   * earlier MIGRATE: the target's copy got every write made through ASK, so
+   * keep it and drop the source's copy. The exception is a write made on
+   * the promoted source before the MIGRATING state was restored (a second or
+   * so after the failover; see repairImporters): Redis's protocol cannot tell
+   * the two apart, so such writes lose, and each resolution is counted.
    */
   private async resolveBusy(source: TopoNode, target: TopoNode, keys: Buffer[]): Promise<void> {
     const sc = this.client.node(source);
@@ -358,6 +371,7 @@ export class ReshardExecutor {
       const [, onTarget] = await tc.pipeline([['ASKING'], ['EXISTS', k]]);
       if (onTarget instanceof Error) throw onTarget;
       if (onTarget === 1) {
+        this.conflicts++;
         await sc.call('DEL', k);
       } else {
         const r: Reply = await sc.call('MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'KEYS', k);

@@ -132,7 +132,7 @@ export async function scale(ctx: Ctx, o: ScaleOptions): Promise<ScaleResult> {
 
 async function scaleOut(ctx: Ctx, t: Topology, owning: TopoNode[], empty: TopoNode[], target: number, o: ScaleOptions, label: (id: string) => string): Promise<ScaleResult> {
   const reuse = empty.slice(0, target - owning.length);
-  let need = target - owning.length - reuse.length;
+  const need = target - owning.length - reuse.length;
   const replicasPer = o.replicas ?? Math.min(...t.shards.filter((s) => s.primary.slots.length > 0).map((s) => s.replicas.length));
   const newPrimaries: { id: string; ep: Endpoint; members: string[] }[] = reuse.map((p) => ({ id: p.id, ep: p, members: members(t, p.id) }));
   if (reuse.length > 0) ctx.out(`Using ${reuse.length} empty primaries already in the cluster: ${reuse.map(addr).join(' ')}`);
@@ -350,7 +350,7 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
     return { code: 3, slotsMoved: result.slotsMoved, keysMoved: result.keysMoved, elapsedMs: result.elapsedMs };
   }
   const rate = result.elapsedMs > 0 ? Math.round(result.keysMoved / (result.elapsedMs / 1000)) : 0;
-  ctx.out(`Moved ${result.slotsMoved} slots and ${result.keysMoved} keys in ${(result.elapsedMs / 1000).toFixed(1)} s (${rate} keys/s)${result.recoveries > 0 ? `, recovered from ${result.recoveries} failures` : ''}.`);
+  ctx.out(`Moved ${result.slotsMoved} slots and ${result.keysMoved} keys in ${(result.elapsedMs / 1000).toFixed(1)} s (${rate} keys/s)${result.recoveries > 0 ? `, recovered from ${result.recoveries} failures` : ''}${result.conflicts > 0 ? `, ${result.conflicts} keys found on both source and target after a failover (target's copy kept)` : ''}.`);
   if (state.remove.length > 0) await finishRemoval(ctx, state);
   await waitFor('every node to agree on the new slot owners', 30000, async () => {
     const { problems: left } = await healthCheck(ctx);

@@ -106,7 +106,7 @@ export class ClusterCore implements ClusterCoreApi {
    * collects the majority's reports instead of waiting for gossip to bring
    * them, which at 500 primaries would take longer than reports live).
    */
-  private readonly confirmRequests = new Map<string, { sinceMs: number; replicas: Set<string> }>();
+  private readonly confirmRequests = new Map<string, { sinceMs: number; replicas: Map<string, number> }>();
   /** PFAIL suspects in gossip order, rotated so every suspect gets reported, not only the first few. */
   private suspectRing: string[] = [];
   private suspectRingDirty = true;
@@ -662,6 +662,11 @@ export class ClusterCore implements ClusterCoreApi {
         if (!n || n.handshake || n === this.myself) return;
         if (n.configEpoch >= msg.configEpoch) return;
         n.configEpoch = msg.configEpoch;
+        if (!n.primary) {
+          // It owns slots with a newer configEpoch: it is a primary now (promoted while we were away).
+          n.primary = true;
+          n.primaryId = '';
+        }
         this.raiseCurrentEpoch(msg.configEpoch);
         this.touched(n, true);
         this.applyClaim(n, msg.configEpoch, msg.slots);
@@ -875,12 +880,20 @@ export class ClusterCore implements ClusterCoreApi {
   private noteConfirmRequest(n: NodeRecord, from: NodeRecord, nowMs: number): void {
     if (n === this.myself || n.handshake) return;
     let c = this.confirmRequests.get(n.id);
-    if (!c || nowMs - c.sinceMs > this.nodeTimeoutMs * 2) this.confirmRequests.set(n.id, (c = { sinceMs: nowMs, replicas: new Set() }));
-    if (!from.primary && from.primaryId === n.id) c.replicas.add(from.id);
+    if (!c || nowMs - c.sinceMs > this.nodeTimeoutMs * 2) this.confirmRequests.set(n.id, (c = { sinceMs: nowMs, replicas: new Map() }));
+    // Only a slot-owning primary's report counts, so only such a node answers
+    // a replica, and at most once per confirm window (the replica's every
+    // message carries the suspect).
+    const answer = this.myself.primary && this.myself.slots.length > 0 && !from.primary && from.primaryId === n.id;
     if (n.pfail || n.fail) {
-      if (!from.primary && from.primaryId === n.id) this.reportTo(from, n);
+      const lastMs = c.replicas.get(from.id) ?? -Infinity;
+      if (answer && nowMs - lastMs >= this.confirmMs()) {
+        c.replicas.set(from.id, nowMs);
+        this.reportTo(from, n);
+      }
       return;
     }
+    if (answer && !c.replicas.has(from.id)) c.replicas.set(from.id, -Infinity);
     if (n.pingSentMs === 0 && nowMs - n.pongRecvMs >= this.confirmMs()) this.sendPing(n, nowMs);
   }
 
@@ -901,11 +914,11 @@ export class ClusterCore implements ClusterCoreApi {
     if (n.primary && n.slots.length > 0) this.failover.notePfail(n.id, nowMs);
     const c = this.confirmRequests.get(n.id);
     if (c) {
-      for (const id of c.replicas) {
+      for (const id of c.replicas.keys()) {
         const r = this.nodes.get(id);
         if (r && !r.handshake) this.reportTo(r, n);
+        c.replicas.set(id, nowMs);
       }
-      c.replicas.clear();
     }
     // My own primary: ask every slot-owning primary to confirm, and collect
     // their reports here (O(primaries) messages once per failure).
@@ -1464,6 +1477,23 @@ export class ClusterCore implements ClusterCoreApi {
 
   get myId(): string {
     return this.myself.id;
+  }
+
+  /** Cheap reads of my own role (the view is O(N) to rebuild after a change). */
+  get isPrimary(): boolean {
+    return this.myself.primary;
+  }
+
+  get myPrimaryId(): string {
+    return this.myself.primaryId;
+  }
+
+  get mySlots(): readonly SlotRange[] {
+    return this.myself.slots;
+  }
+
+  get currentEpochValue(): number {
+    return this.currentEpoch;
   }
 
   persisted(): PersistedClusterConfig {

@@ -4,8 +4,9 @@
 // loss, duplication, partitions, dead nodes. Same seed, same run, so a failing
 // seed is a replayable bug report.
 
+import type { ClusterCoreOptions, PersistedClusterConfig } from '../../src/cluster/api.js';
 import { ClusterCore, type GossipTuning } from '../../src/cluster/core.js';
-import type { BusMessage, GossipEntry, Outgoing } from '../../src/cluster/types.js';
+import type { BusMessage, ClusterEffect, GossipEntry, Outgoing } from '../../src/cluster/types.js';
 import { seededRandom } from '../../src/core/random.js';
 
 export type MessageSizer = (msg: BusMessage) => number;
@@ -84,6 +85,11 @@ export async function loadSizer(): Promise<{ sizer: MessageSizer; source: string
   return { sizer, source: missing.length ? `protobuf + estimate for ${missing.join(', ')}` : 'protobuf' };
 }
 
+/** The address of the index-th simulated node (1-based); bus port 17000. */
+export function simIp(index: number): string {
+  return `10.${index % 3}.${index >> 8}.${index & 255}`;
+}
+
 export interface NetworkOptions {
   readonly seed: number;
   readonly tickMs?: number;
@@ -94,6 +100,16 @@ export interface NetworkOptions {
   readonly requireFullCoverage?: boolean;
   readonly tuning?: Partial<GossipTuning>;
   readonly sizer?: MessageSizer;
+  /** Failover options for every core (sync mode, validity factor, migration barrier...). */
+  readonly coreOptions?: Pick<ClusterCoreOptions, 'validityFactor' | 'replPingPeriodMs' | 'migrationBarrier' | 'allowReplicaMigration' | 'syncReplication'>;
+}
+
+/** Per-node options for addNodes: zone, and a preformed nodes.conf (big simulations skip formation). */
+export interface AddNodeSpec {
+  readonly zone?: string;
+  readonly id?: string;
+  readonly shardId?: string;
+  readonly persisted?: (id: string) => PersistedClusterConfig;
 }
 
 export interface SimNode {
@@ -103,7 +119,12 @@ export interface SimNode {
   readonly port: number;
   readonly busPort: number;
   readonly core: ClusterCore;
+  readonly zone: string;
   alive: boolean;
+  /** pause-writes from the core (manual failover), until this virtual time. */
+  pausedUntilMs: number;
+  /** The extra tick scheduled at core.nextWakeMs(), or Infinity. */
+  wakeAtMs: number;
   msgsSent: number;
   bytesSent: number;
   msgsRecv: number;
@@ -114,6 +135,8 @@ interface SimEvent {
   seq: number;
   node: SimNode;
   msg: BusMessage | null; // null = tick
+  /** An extra tick at core.nextWakeMs(): does not schedule the next periodic tick. */
+  wake?: boolean;
 }
 
 class EventHeap {
@@ -175,6 +198,10 @@ export class SimNetwork {
   readonly nodeTimeoutMs: number;
   readonly requireFullCoverage: boolean;
   private readonly tuning: Partial<GossipTuning> | undefined;
+  private readonly coreOptions: NetworkOptions['coreOptions'];
+  /** Every effect a core produced, for models of what the adapter does (replication, write pauses). */
+  onEffect: ((node: SimNode, e: ClusterEffect) => void) | null = null;
+  readonly byId = new Map<string, SimNode>();
   readonly sizer: MessageSizer;
   /** node name -> partition group; messages between different groups are dropped. */
   private groups = new Map<string, number>();
@@ -192,31 +219,38 @@ export class SimNetwork {
     this.requireFullCoverage = opts.requireFullCoverage ?? true;
     this.tuning = opts.tuning;
     this.sizer = opts.sizer ?? jsonSizer;
+    this.coreOptions = opts.coreOptions;
   }
 
-  addNodes(count: number): SimNode[] {
+  addNodes(count: number, spec: (k: number) => AddNodeSpec = () => ({})): SimNode[] {
     const added: SimNode[] = [];
     for (let k = 0; k < count; k++) {
+      const sp = spec(k);
       const index = this.nodes.length + 1;
       const name = `n${index}`;
-      const ip = `10.${index % 3}.${index >> 8}.${index & 255}`;
+      const ip = simIp(index);
       const port = 7000;
       const busPort = 17000;
       const nodeSeed = Math.floor(this.random() * 2 ** 32);
       const rnd = seededRandom(nodeSeed);
       let id = '';
       for (let i = 0; i < 40; i++) id += Math.floor(rnd() * 16).toString(16);
+      if (sp.id) id = sp.id;
+      const zone = sp.zone ?? 'abc'[index % 3]!;
       const core = new ClusterCore({
-        myself: { id, shardId: id, ip, port, busPort, hostname: '', zone: 'abc'[index % 3]! },
+        myself: { id, shardId: sp.shardId ?? id, ip, port, busPort, hostname: '', zone },
         nodeTimeoutMs: this.nodeTimeoutMs,
         requireFullCoverage: this.requireFullCoverage,
         random: rnd,
         nowMs: this.nowMs,
         ...(this.tuning ? { tuning: this.tuning } : {}),
+        ...(this.coreOptions ?? {}),
+        ...(sp.persisted ? { persisted: sp.persisted(id) } : {}),
       });
-      const node: SimNode = { name, index, ip, port, busPort, core, alive: true, msgsSent: 0, bytesSent: 0, msgsRecv: 0 };
+      const node: SimNode = { name, index, ip, port, busPort, core, zone, alive: true, pausedUntilMs: -Infinity, wakeAtMs: Infinity, msgsSent: 0, bytesSent: 0, msgsRecv: 0 };
       this.nodes.push(node);
       this.byName.set(name, node);
+      this.byId.set(id, node);
       this.byAddr.set(`${ip}:${busPort}`, node);
       this.heap.push({ atMs: this.nowMs + Math.floor(this.random() * this.tickMs), seq: this.seq++, node, msg: null });
       added.push(node);
@@ -235,6 +269,14 @@ export class SimNetwork {
     const r = fn(node.core);
     this.flush(node);
     return r;
+  }
+
+  /** Both alive and on the same side of any partition. */
+  canReach(a: SimNode, b: SimNode): boolean {
+    if (!a.alive || !b.alive) return false;
+    const ga = this.groups.get(a.name);
+    const gb = this.groups.get(b.name);
+    return ga === undefined || gb === undefined || ga === gb;
   }
 
   partition(groups: readonly (readonly string[])[]): void {
@@ -268,8 +310,19 @@ export class SimNetwork {
 
   private flush(node: SimNode): void {
     const { out, effects } = node.core.drain();
-    for (const e of effects) if (e.kind === 'event') this.events.push({ atMs: this.nowMs, node: node.name, name: e.name, fields: e.fields });
+    for (const e of effects) {
+      if (e.kind === 'event') this.events.push({ atMs: this.nowMs, node: node.name, name: e.name, fields: e.fields });
+      else if (e.kind === 'pause-writes') node.pausedUntilMs = e.untilMs;
+      else if (e.kind === 'resume-writes') node.pausedUntilMs = -Infinity;
+      if (this.onEffect) this.onEffect(node, e);
+    }
     for (const o of out) this.ship(node, o);
+    // The adapter ticks at core.nextWakeMs() when that comes before the periodic tick.
+    const wake = node.core.nextWakeMs();
+    if ((wake < node.wakeAtMs || node.wakeAtMs <= this.nowMs) && wake > this.nowMs && Number.isFinite(wake)) {
+      node.wakeAtMs = wake;
+      this.heap.push({ atMs: wake, seq: this.seq++, node, msg: null, wake: true });
+    }
   }
 
   private ship(from: SimNode, o: Outgoing): void {
@@ -306,8 +359,12 @@ export class SimNetwork {
       const n = e.node;
       if (!n.alive) continue; // dead: its ticks stop, messages to it vanish
       if (e.msg === null) {
+        if (e.wake) {
+          if (e.atMs !== n.wakeAtMs) continue; // superseded by an earlier wake
+          n.wakeAtMs = Infinity;
+        }
         n.core.tick(this.nowMs);
-        this.heap.push({ atMs: e.atMs + this.tickMs, seq: this.seq++, node: n, msg: null });
+        if (!e.wake) this.heap.push({ atMs: e.atMs + this.tickMs, seq: this.seq++, node: n, msg: null });
       } else {
         n.msgsRecv++;
         n.core.receive(e.msg, this.nowMs);

@@ -12,6 +12,7 @@ import {
   DEFAULT_ENCODE_OPTIONS,
   RdbReader,
   readObject,
+  readObjectSteps,
   writeObjectSteps,
   type DecodeLimits,
   type EncodeOptions,
@@ -74,6 +75,43 @@ export function decodeDumpPayload(p: Buffer, limits: DecodeLimits = DEFAULT_DECO
   check(end > 0, 'payload too short');
   const r = new RdbReader(p, 0, end);
   const v = readObject(r, limits);
+  check(r.pos === end, 'trailing bytes after the object');
+  return v;
+}
+
+/** latin1 chars copied into the payload Buffer per step. */
+const COPY_STEP_BYTES = 4 << 20;
+
+/**
+ * verifyDumpPayload + decodeDumpPayload in bounded steps, for a payload
+ * received as a latin1 string (RESTORE's argument): copied to a Buffer in
+ * 4 MB slices, checksummed 1 MB at a time, then decoded by readObjectSteps.
+ * Returns null if the version or checksum is wrong; throws RdbFormatError
+ * if the object is malformed. The value may hold views of the copy.
+ */
+export function* decodeDumpPayloadSteps(raw: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Generator<void, Value | null, void> {
+  const n = raw.length;
+  if (n < FOOTER_BYTES) return null;
+  const p = Buffer.allocUnsafe(n);
+  for (let at = 0; at < n; at += COPY_STEP_BYTES) {
+    const to = Math.min(n, at + COPY_STEP_BYTES);
+    p.latin1Write(raw.substring(at, to), at);
+    if (to < n) yield;
+  }
+  if (p.readUInt16LE(n - FOOTER_BYTES) > RDB_VERSION) return null;
+  const crc = new Crc64();
+  const bodyEnd = n - 8;
+  for (let at = 0; at < bodyEnd; at += CRC_STEP_BYTES) {
+    crc.update(p, at, Math.min(bodyEnd, at + CRC_STEP_BYTES));
+    yield;
+  }
+  const expect = Buffer.allocUnsafe(8);
+  crc.writeLE(expect, 0);
+  if (!expect.equals(p.subarray(bodyEnd))) return null;
+  const end = n - FOOTER_BYTES;
+  check(end > 0, 'payload too short');
+  const r = new RdbReader(p, 0, end);
+  const v = yield* readObjectSteps(r, limits);
   check(r.pos === end, 'trailing bytes after the object');
   return v;
 }

@@ -9,32 +9,68 @@ import { check } from './errors.js';
 
 /** Decompresses `input` into exactly `outLength` bytes; throws RdbFormatError on any inconsistency. */
 export function lzfDecompress(input: Uint8Array, outLength: number): Buffer {
-  const out = Buffer.allocUnsafe(outLength);
-  let ip = 0;
-  let op = 0;
-  const inEnd = input.length;
-  while (ip < inEnd) {
-    const ctrl = input[ip++]!;
-    if (ctrl < 32) {
-      const run = ctrl + 1;
-      check(op + run <= outLength && ip + run <= inEnd, 'Invalid LZF compressed string');
-      for (let k = 0; k < run; k++) out[op++] = input[ip++]!;
-      continue;
-    }
-    let len = ctrl >>> 5;
-    if (len === 7) {
-      check(ip < inEnd, 'Invalid LZF compressed string');
-      len += input[ip++]!;
-    }
-    check(ip < inEnd, 'Invalid LZF compressed string');
-    const ref = op - ((ctrl & 0x1f) << 8) - input[ip++]! - 1;
-    len += 2;
-    check(ref >= 0 && op + len <= outLength, 'Invalid LZF compressed string');
-    // Byte by byte: the reference may overlap the bytes being written.
-    for (let k = 0; k < len; k++) out[op++] = out[ref + k]!;
+  const d = new LzfDecoder(input, outLength);
+  d.step(Infinity);
+  return d.result();
+}
+
+/**
+ * A resumable decompressor: `step(n)` decodes runs until about n more output
+ * bytes exist (or the input ends), so a multi-MB string can be inflated over
+ * several event-loop turns. Runs are never split, and back-references only
+ * reach into the output already written, so pausing between runs is free.
+ */
+export class LzfDecoder {
+  private readonly out: Buffer;
+  private ip = 0;
+  private op = 0;
+
+  constructor(
+    private readonly input: Uint8Array,
+    private readonly outLength: number,
+  ) {
+    this.out = Buffer.allocUnsafe(outLength);
   }
-  check(op === outLength, 'Invalid LZF compressed string');
-  return out;
+
+  /** Decodes about `budget` output bytes; true once the input is consumed. */
+  step(budget: number): boolean {
+    const input = this.input;
+    const out = this.out;
+    const outLength = this.outLength;
+    const inEnd = input.length;
+    let ip = this.ip;
+    let op = this.op;
+    const stopAt = op + budget;
+    while (ip < inEnd && op < stopAt) {
+      const ctrl = input[ip++]!;
+      if (ctrl < 32) {
+        const run = ctrl + 1;
+        check(op + run <= outLength && ip + run <= inEnd, 'Invalid LZF compressed string');
+        for (let k = 0; k < run; k++) out[op++] = input[ip++]!;
+        continue;
+      }
+      let len = ctrl >>> 5;
+      if (len === 7) {
+        check(ip < inEnd, 'Invalid LZF compressed string');
+        len += input[ip++]!;
+      }
+      check(ip < inEnd, 'Invalid LZF compressed string');
+      const ref = op - ((ctrl & 0x1f) << 8) - input[ip++]! - 1;
+      len += 2;
+      check(ref >= 0 && op + len <= outLength, 'Invalid LZF compressed string');
+      // Byte by byte: the reference may overlap the bytes being written.
+      for (let k = 0; k < len; k++) out[op++] = out[ref + k]!;
+    }
+    this.ip = ip;
+    this.op = op;
+    return ip >= inEnd;
+  }
+
+  /** The output, once `step` returned true; throws if it is not exactly outLength bytes. */
+  result(): Buffer {
+    check(this.ip >= this.input.length && this.op === this.outLength, 'Invalid LZF compressed string');
+    return this.out;
+  }
 }
 
 const HASH_LOG = 14;

@@ -16,7 +16,7 @@
 
 import { ByteWriter } from './byte-writer.js';
 import { RdbFormatError, check } from './errors.js';
-import { lzfCompress, lzfDecompress } from './lzf.js';
+import { LzfDecoder, lzfCompress, lzfDecompress } from './lzf.js';
 import { buildListpack, listpackEntryBytes, readListpack, LISTPACK_EMPTY_BYTES } from './listpack.js';
 import { readZiplist } from './ziplist.js';
 import { buildIntset, readIntset } from './intset.js';
@@ -68,6 +68,15 @@ const ENC_LZF = 3;
 /** Redis compresses only strings longer than this (rdbSaveRawString). */
 const LZF_MIN_BYTES = 20;
 
+/**
+ * Strings at least this long are handled in slices by the stepped reader and
+ * writer (LZF in 1 MB slices, copies in 4 MB slices), with a yield between
+ * slices, and the stepped reader returns them as Buffers.
+ */
+export const BIG_STRING_BYTES = 1 << 20;
+const LZF_SLICE_BYTES = 1 << 20;
+const COPY_SLICE_BYTES = 4 << 20;
+
 export interface DecodeLimits {
   readonly set: SetLimits;
   readonly hash: HashLimits;
@@ -99,7 +108,8 @@ export class RdbReader {
     this.pos = start;
   }
 
-  private need(n: number): void {
+  /** Throws RdbFormatError unless n more bytes are left. */
+  need(n: number): void {
     check(this.pos + n <= this.end, 'unexpected end of RDB data');
   }
 
@@ -246,14 +256,119 @@ export function readObjectOfType(r: RdbReader, type: number, limits: DecodeLimit
   switch (type) {
     case RdbType.STRING:
       return r.string();
-    case RdbType.LIST: {
-      const n = r.len();
-      const list = new ListValue(Math.min(n, 1 << 16));
-      for (let i = 0; i < n; i++) list.pushBack(r.string());
-      return nonEmpty(list);
+    case RdbType.LIST:
+    case RdbType.LIST_QUICKLIST:
+    case RdbType.LIST_QUICKLIST_2:
+    case RdbType.SET:
+    case RdbType.HASH:
+    case RdbType.ZSET:
+    case RdbType.ZSET_2: {
+      // Element by element: one decoder (the stepped one), run to completion.
+      const steps = readCollectionSteps(r, type, limits);
+      for (;;) {
+        const res = steps.next();
+        if (res.done) return res.value;
+      }
     }
     case RdbType.LIST_ZIPLIST:
       return nonEmpty(listOf(readZiplist(r.stringBytes())));
+    case RdbType.SET_INTSET: {
+      const set = new SetValue();
+      for (const m of readIntset(r.stringBytes())) check(set.add(m, limits.set), 'duplicate set member');
+      return nonEmpty(set);
+    }
+    case RdbType.HASH_ZIPLIST:
+    case RdbType.HASH_LISTPACK: {
+      const blob = r.stringBytes();
+      const items = type === RdbType.HASH_ZIPLIST ? readZiplist(blob) : readListpack(blob);
+      check(items.length % 2 === 0, 'hash with an odd number of elements');
+      const hash = new HashValue();
+      for (let i = 0; i < items.length; i += 2) check(hash.set(items[i]!, items[i + 1]!, limits.hash), 'duplicate hash field');
+      return nonEmpty(hash);
+    }
+    case RdbType.ZSET_ZIPLIST:
+    case RdbType.ZSET_LISTPACK: {
+      const blob = r.stringBytes();
+      const items = type === RdbType.ZSET_ZIPLIST ? readZiplist(blob) : readListpack(blob);
+      check(items.length % 2 === 0, 'zset with an odd number of elements');
+      const zset = new ZSetValue();
+      for (let i = 0; i < items.length; i += 2) check(zset.set(items[i]!, scoreOf(items[i + 1]!), limits.zset), 'duplicate zset member');
+      return nonEmpty(zset);
+    }
+    default:
+      throw new RdbFormatError(`unsupported RDB object type ${type}`);
+  }
+}
+
+/** Elements decoded between yields of the stepped reader. */
+const READ_STEP_ELEMENTS = 1024;
+
+/**
+ * readObject in bounded steps: yields every thousand elements or so, and
+ * between 1 MB slices of a big LZF string, so a huge value can be decoded
+ * over several event-loop turns into a value nobody else sees yet (RESTORE
+ * installs it at the end). A big plain string comes back as a Buffer that is
+ * a view of `r.buf` (the caller owns that buffer). Compact encodings
+ * (listpack, ziplist, intset blobs) are small by construction and decoded in
+ * one step.
+ */
+export function* readObjectSteps(r: RdbReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Generator<void, Value, void> {
+  const type = r.byte();
+  switch (type) {
+    case RdbType.STRING:
+      return yield* readStringSteps(r);
+    case RdbType.LIST:
+    case RdbType.LIST_QUICKLIST:
+    case RdbType.LIST_QUICKLIST_2:
+    case RdbType.SET:
+    case RdbType.HASH:
+    case RdbType.ZSET:
+    case RdbType.ZSET_2:
+      return yield* readCollectionSteps(r, type, limits);
+    default:
+      return readObjectOfType(r, type, limits);
+  }
+}
+
+function* readStringSteps(r: RdbReader): Generator<void, string | Buffer, void> {
+  const start = r.pos;
+  const [v, enc] = r.lenWithFlag();
+  if (enc && v === ENC_LZF) {
+    const clen = r.len();
+    const len = r.len();
+    if (len >= BIG_STRING_BYTES) {
+      r.need(clen);
+      const d = new LzfDecoder(r.buf.subarray(r.pos, r.pos + clen), len);
+      while (!d.step(LZF_SLICE_BYTES)) yield;
+      r.pos += clen;
+      return d.result();
+    }
+  } else if (!enc && v >= BIG_STRING_BYTES) {
+    r.need(v);
+    const out = r.buf.subarray(r.pos, r.pos + v);
+    r.pos += v;
+    return out;
+  }
+  r.pos = start;
+  return r.string();
+}
+
+/** The element-by-element layouts (rdbLoadObject's plain encodings and quicklists), yielding between steps. */
+function* readCollectionSteps(r: RdbReader, type: number, limits: DecodeLimits): Generator<void, Value, void> {
+  let budget = READ_STEP_ELEMENTS;
+  switch (type) {
+    case RdbType.LIST: {
+      const n = r.len();
+      const list = new ListValue(Math.min(n, 1 << 16));
+      for (let i = 0; i < n; i++) {
+        list.pushBack(r.string());
+        if (--budget === 0) {
+          budget = READ_STEP_ELEMENTS;
+          yield;
+        }
+      }
+      return nonEmpty(list);
+    }
     case RdbType.LIST_QUICKLIST:
     case RdbType.LIST_QUICKLIST_2: {
       const nodes = r.len();
@@ -267,23 +382,30 @@ export function readObjectOfType(r: RdbReader, type: number, limits: DecodeLimit
         const blob = r.stringBytes();
         if (container === QUICKLIST_NODE_PLAIN) {
           list.pushBack(blob.latin1Slice(0, blob.length));
-          continue;
+          budget -= Math.max(1, blob.length >>> 6);
+        } else {
+          // Empty nodes are skipped, as Redis 7.0 does; an empty list fails below.
+          const items = type === RdbType.LIST_QUICKLIST ? readZiplist(blob) : readListpack(blob);
+          for (const item of items) list.pushBack(item);
+          budget -= items.length;
         }
-        // Empty nodes are skipped, as Redis 7.0 does; an empty list fails below.
-        const items = type === RdbType.LIST_QUICKLIST ? readZiplist(blob) : readListpack(blob);
-        for (const item of items) list.pushBack(item);
+        if (budget <= 0) {
+          budget = READ_STEP_ELEMENTS;
+          yield;
+        }
       }
       return nonEmpty(list);
     }
     case RdbType.SET: {
       const n = r.len();
       const set = new SetValue();
-      for (let i = 0; i < n; i++) check(set.add(r.string(), limits.set), 'duplicate set member');
-      return nonEmpty(set);
-    }
-    case RdbType.SET_INTSET: {
-      const set = new SetValue();
-      for (const m of readIntset(r.stringBytes())) check(set.add(m, limits.set), 'duplicate set member');
+      for (let i = 0; i < n; i++) {
+        check(set.add(r.string(), limits.set), 'duplicate set member');
+        if (--budget === 0) {
+          budget = READ_STEP_ELEMENTS;
+          yield;
+        }
+      }
       return nonEmpty(set);
     }
     case RdbType.HASH: {
@@ -293,16 +415,11 @@ export function readObjectOfType(r: RdbReader, type: number, limits: DecodeLimit
         const field = r.string();
         const value = r.string();
         check(hash.set(field, value, limits.hash), 'duplicate hash field');
+        if (--budget === 0) {
+          budget = READ_STEP_ELEMENTS;
+          yield;
+        }
       }
-      return nonEmpty(hash);
-    }
-    case RdbType.HASH_ZIPLIST:
-    case RdbType.HASH_LISTPACK: {
-      const blob = r.stringBytes();
-      const items = type === RdbType.HASH_ZIPLIST ? readZiplist(blob) : readListpack(blob);
-      check(items.length % 2 === 0, 'hash with an odd number of elements');
-      const hash = new HashValue();
-      for (let i = 0; i < items.length; i += 2) check(hash.set(items[i]!, items[i + 1]!, limits.hash), 'duplicate hash field');
       return nonEmpty(hash);
     }
     case RdbType.ZSET:
@@ -314,16 +431,11 @@ export function readObjectOfType(r: RdbReader, type: number, limits: DecodeLimit
         const score = type === RdbType.ZSET_2 ? r.binaryDouble() : r.textDouble();
         check(!Number.isNaN(score), 'zset with NAN score');
         check(zset.set(member, score, limits.zset), 'duplicate zset member');
+        if (--budget === 0) {
+          budget = READ_STEP_ELEMENTS;
+          yield;
+        }
       }
-      return nonEmpty(zset);
-    }
-    case RdbType.ZSET_ZIPLIST:
-    case RdbType.ZSET_LISTPACK: {
-      const blob = r.stringBytes();
-      const items = type === RdbType.ZSET_ZIPLIST ? readZiplist(blob) : readListpack(blob);
-      check(items.length % 2 === 0, 'zset with an odd number of elements');
-      const zset = new ZSetValue();
-      for (let i = 0; i < items.length; i += 2) check(zset.set(items[i]!, scoreOf(items[i + 1]!), limits.zset), 'duplicate zset member');
       return nonEmpty(zset);
     }
     default:
@@ -402,6 +514,51 @@ export function writeString(w: ByteWriter, s: string | Buffer, compress = false)
   else w.bytes(s);
 }
 
+/**
+ * writeString for a multi-MB string, in bounded steps. LZF runs over 1 MB
+ * slices, each compressed on its own: a back-reference never crosses a slice
+ * boundary, so the concatenation is one valid LZF stream that any reader
+ * (redis-server included) decompresses in one go. If a slice does not
+ * shrink, or the whole saves 4 bytes or less, the string is written raw, as
+ * Redis would. Copies into the writer go in 4 MB slices too.
+ */
+function* writeBigStringSteps(w: ByteWriter, s: string | Buffer, compress: boolean): Generator<void, void, void> {
+  const len = s.length;
+  const slice = (from: number, to: number): Buffer => (typeof s === 'string' ? Buffer.from(s.substring(from, to), 'latin1') : s.subarray(from, to));
+  if (compress) {
+    const parts: Buffer[] = [];
+    let packedLen = 0;
+    for (let at = 0; at < len; at += LZF_SLICE_BYTES) {
+      const part = slice(at, Math.min(len, at + LZF_SLICE_BYTES));
+      // A short tail is one literal run; lzfCompress returns a view of a slice-sized buffer: keep a compact copy.
+      const packed = part.length <= 32 ? Buffer.concat([Buffer.of(part.length - 1), part]) : lzfCompress(part, part.length - 1);
+      if (packed === null) {
+        packedLen = -1;
+        break;
+      }
+      parts.push(part.length <= 32 ? packed : Buffer.from(packed));
+      packedLen += packed.length;
+      yield;
+    }
+    if (packedLen >= 0 && packedLen < len - 4) {
+      w.byte((LEN_ENCVAL << 6) | ENC_LZF);
+      writeLen(w, packedLen);
+      writeLen(w, len);
+      w.reserve(packedLen);
+      for (const p of parts) w.bytes(p);
+      return;
+    }
+  }
+  writeLen(w, len);
+  w.reserve(len);
+  for (let at = 0; at < len; at += COPY_SLICE_BYTES) {
+    const to = Math.min(len, at + COPY_SLICE_BYTES);
+    if (typeof s === 'string') w.latin1(s.substring(at, to));
+    else w.bytes(s.subarray(at, to));
+    if (to < len) yield;
+  }
+}
+
 /** Node size limit in bytes for a negative list-max-listpack-size (quicklist's optimization_level). */
 function nodeBytesLimit(fill: number): number {
   const levels = [4096, 8192, 16384, 32768, 65536];
@@ -424,7 +581,8 @@ const STEP_ELEMENTS = 2048;
 export function* writeObjectSteps(w: ByteWriter, v: Value, opts: EncodeOptions = DEFAULT_ENCODE_OPTIONS): Generator<void, void, void> {
   if (typeof v === 'string' || Buffer.isBuffer(v)) {
     w.byte(RdbType.STRING);
-    writeString(w, v, opts.compress);
+    if (v.length >= BIG_STRING_BYTES) yield* writeBigStringSteps(w, v, opts.compress);
+    else writeString(w, v, opts.compress);
     return;
   }
   switch (v.type) {

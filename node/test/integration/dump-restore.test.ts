@@ -185,4 +185,31 @@ describe('DUMP/RESTORE interop with redis-server 7.0', function () {
       }
     }
   });
+
+  it('multi-MB strings (LZF in slices, stepped decode) and a 200k-field hash move both ways', async () => {
+    let text = '';
+    for (let i = 0; i < 200000; i++) text += `${(i * 7919) % 100003}:`.padStart(12, '.');
+    const rnd = seededRandom(SEED + 3);
+    const noise = Buffer.alloc(3 << 20);
+    for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(rnd() * 256);
+    const fields: string[] = [];
+    for (let i = 0; i < 200000; i++) fields.push(`f${i}`, `v${i}`);
+    for (const [from, to] of [
+      [tc, rc],
+      [rc, tc],
+    ] as const) {
+      await call(from, 'SET', 'big:text', text);
+      await call(from, 'SET', 'big:noise', noise);
+      await call(from, 'DEL', 'big:hash');
+      for (let i = 0; i < fields.length; i += 20000) await call(from, 'HSET', 'big:hash', ...fields.slice(i, i + 20000));
+      for (const key of ['big:text', 'big:noise', 'big:hash']) {
+        const p = Buffer.from((await call(from, 'DUMP', key)) as string, 'latin1');
+        assert.equal(await call(to, 'RESTORE', key, '0', p, 'REPLACE'), 'OK');
+      }
+      assert.equal(await call(to, 'GET', 'big:text'), text);
+      assert.equal(await call(to, 'GET', 'big:noise'), noise.latin1Slice(0, noise.length));
+      assert.equal(await call(to, 'HLEN', 'big:hash'), 200000);
+      assert.equal(await call(to, 'HGET', 'big:hash', 'f199999'), 'v199999');
+    }
+  });
 });

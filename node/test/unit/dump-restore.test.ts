@@ -123,3 +123,114 @@ function resign(body: Buffer): string {
   new Crc64().update(body).writeLE(out, body.length);
   return out.latin1Slice(0, out.length);
 }
+
+async function turns(n = 2000): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Waits until client c has a reply (a stepped RESTORE finishing in a later turn). */
+async function nextReply(c: { pending(): RespValue[] }): Promise<RespValue> {
+  for (let i = 0; i < 20000; i++) {
+    const p = c.pending();
+    if (p.length > 0) {
+      assert.equal(p.length, 1);
+      return p[0]!;
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error('no reply');
+}
+
+describe('RESTORE of a large payload (stepped decode)', () => {
+  function bigHashPayload(h: Harness, fields = 60000): string {
+    const c = h.client();
+    for (let i = 0; i < fields; i += 1000) {
+      const args: string[] = [];
+      for (let j = i; j < i + 1000; j++) args.push(`f${j}`, `v${j}`);
+      c.run('HSET', 'src', ...args);
+    }
+    const p = c.run('DUMP', 'src') as string;
+    c.run('DEL', 'src');
+    return p;
+  }
+
+  it('blocks only its client, installs the whole value at once, then replies OK', async () => {
+    const h = new Harness();
+    const p = bigHashPayload(h);
+    const c = h.client();
+    const other = h.client();
+    assert.equal(c.run('RESTORE', 'h', '0', p), undefined);
+    assert.notEqual(c.session.blocked, null);
+    // Others are served meanwhile and never see a partial value.
+    assert.equal(other.run('EXISTS', 'h'), 0);
+    assert.equal(other.run('PING'), 'PONG');
+    assert.equal(await nextReply(c), 'OK');
+    assert.equal(c.session.blocked, null);
+    assert.equal(other.run('HLEN', 'h'), 60000);
+    assert.equal(other.run('HGET', 'h', 'f59999'), 'v59999');
+    assert.equal(other.run('OBJECT', 'ENCODING', 'h'), 'hashtable');
+    assert.equal(c.run('DUMP', 'h'), p);
+  });
+
+  it('BUSYKEY is checked again at install; REPLACE and TTL apply then', async () => {
+    const h = new Harness();
+    const p = bigHashPayload(h);
+    const c = h.client();
+    const other = h.client();
+    assert.equal(c.run('RESTORE', 'h', '0', p), undefined);
+    other.run('SET', 'h', 'meanwhile');
+    assert.equal(err(await nextReply(c)), 'BUSYKEY Target key name already exists.');
+    assert.equal(other.run('GET', 'h'), 'meanwhile');
+    assert.equal(c.run('RESTORE', 'h', '100000', p, 'REPLACE'), undefined);
+    assert.equal(await nextReply(c), 'OK');
+    assert.equal(other.run('HLEN', 'h'), 60000);
+    const ttl = other.run('PTTL', 'h') as number;
+    assert.ok(ttl > 90000 && ttl <= 100000, String(ttl));
+  });
+
+  it('bad checksum and malformed objects give the one-shot path errors, writing nothing', async () => {
+    const h = new Harness();
+    const p = bigHashPayload(h);
+    const c = h.client();
+    const flipped = p.slice(0, 1000) + String.fromCharCode(p.charCodeAt(1000) ^ 1) + p.slice(1001);
+    const r1 = c.run('RESTORE', 'h', '0', flipped) ?? (await nextReply(c));
+    assert.equal(err(r1), 'ERR DUMP payload version or checksum are wrong');
+    // A field count one too high: the object runs into the footer.
+    const body = Buffer.from(p, 'latin1').subarray(0, p.length - 8);
+    assert.equal(body[1], 0x80); // 32-bit length
+    body.writeUInt32BE(body.readUInt32BE(2) + 1, 2);
+    const r2 = c.run('RESTORE', 'h', '0', resign(body)) ?? (await nextReply(c));
+    assert.equal(err(r2), 'ERR Bad data format');
+    assert.equal(c.run('EXISTS', 'h'), 0);
+  });
+
+  it('inside MULTI/EXEC a large RESTORE runs to completion synchronously', () => {
+    const h = new Harness();
+    const p = bigHashPayload(h, 20000);
+    const c = h.client();
+    c.run('MULTI');
+    c.run('RESTORE', 'h', '0', p);
+    assert.deepEqual(c.run('EXEC'), ['OK']);
+    assert.equal(c.run('HLEN', 'h'), 20000);
+  });
+
+  it('a multi-MB string round-trips compressed in slices (a valid LZF stream) and raw', async () => {
+    const h = new Harness();
+    const c = h.client();
+    let v = '';
+    for (let i = 0; i < 3 * 1024 * 64; i++) v += `${i % 997}`.padStart(16, 'x');
+    for (const compression of ['yes', 'no']) {
+      c.run('CONFIG', 'SET', 'rdbcompression', compression);
+      c.run('SET', 'big', v);
+      const p = c.run('DUMP', 'big') as string;
+      if (compression === 'yes') assert.ok(p.length < v.length / 2, String(p.length));
+      else assert.ok(p.length > v.length);
+      const r = c.run('RESTORE', 'big2', '0', p, 'REPLACE') ?? (await nextReply(c));
+      assert.equal(r, 'OK');
+      assert.equal(c.run('STRLEN', 'big2'), v.length);
+      assert.equal(c.run('GET', 'big2'), v);
+      assert.equal(c.run('APPEND', 'big2', 'z'), v.length + 1);
+    }
+    await turns(1);
+  });
+});

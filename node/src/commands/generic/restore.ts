@@ -13,7 +13,8 @@ import type { Session } from '../session.js';
 import { Err } from '../../core/errors.js';
 import { is, parseInt64 } from '../args.js';
 import { LRU_CLOCK_MAX } from '../../keyspace/keyspace.js';
-import { decodeDumpPayload, verifyDumpPayload } from '../../persistence/dump-payload.js';
+import { decodeDumpPayload, decodeDumpPayloadSteps, verifyDumpPayload } from '../../persistence/dump-payload.js';
+import type { Value } from '../../keyspace/values.js';
 import { RdbFormatError } from '../../persistence/errors.js';
 import type { DecodeLimits } from '../../persistence/rdb-object.js';
 import { hashLimits } from '../hash/common.js';
@@ -27,6 +28,37 @@ export const ERR_BAD_DATA = 'ERR Bad data format';
 /** The node's encoding thresholds, so a restored value reports the encoding Redis would give it. */
 export function decodeLimits(s: Session): DecodeLimits {
   return { set: setLimits(s.node.config), hash: hashLimits(s.node.config), zset: zsetLimits(s) };
+}
+
+/**
+ * Payloads at least this long are decoded in bounded steps: the first
+ * STEP_BUDGET_MS inline, and if that does not finish, the rest over later
+ * event-loop turns with only this client blocked. Shorter ones (by far the
+ * common case) take the one-shot path.
+ */
+export const RESTORE_STEPPED_MIN_BYTES = 64 * 1024;
+/** Work per event-loop turn while a big payload is decoded. */
+const STEP_BUDGET_MS = 5;
+
+/** What `s.blocked` holds while a big RESTORE is decoded. */
+const RESTORING = Object.freeze({ restore: true });
+
+/** Lets the event loop run between decoding turns (replaceable by tests). */
+let pauseTurn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve));
+
+export function setRestorePause(pause: () => Promise<void>): void {
+  pauseTurn = pause;
+}
+
+/** RESTORE's parsed arguments. */
+interface RestoreRequest {
+  readonly key: string;
+  readonly replace: boolean;
+  readonly absttl: boolean;
+  readonly idleSec: number;
+  readonly freq: number;
+  readonly ttl: number;
+  readonly args: readonly string[];
 }
 
 const run: CommandRun = (s, args) => {
@@ -57,13 +89,14 @@ const run: CommandRun = (s, args) => {
   }
   const key = args[1]!;
   const ks = s.node.keyspace;
-  const db = s.db;
-  const exists = db.peek(key, ks.nowMs) !== undefined;
-  if (!replace && exists) return s.error(ERR_BUSYKEY);
+  if (!replace && s.db.peek(key, ks.nowMs) !== undefined) return s.error(ERR_BUSYKEY);
   const ttlArg = parseInt64(args[2]!);
   if (ttlArg === null) return s.error(Err.notInteger);
   if (ttlArg < 0n) return s.error('ERR Invalid TTL value, must be >= 0');
-  const payload = Buffer.from(args[3]!, 'latin1');
+  const req: RestoreRequest = { key, replace, absttl, idleSec, freq, ttl: Number(ttlArg), args };
+  const raw = args[3]!;
+  if (raw.length >= RESTORE_STEPPED_MIN_BYTES && canBlock(s)) return runStepped(s, req, raw);
+  const payload = Buffer.from(raw, 'latin1');
   if (!verifyDumpPayload(payload)) return s.error(ERR_BAD_PAYLOAD);
   let value;
   try {
@@ -72,33 +105,115 @@ const run: CommandRun = (s, args) => {
     if (e instanceof RdbFormatError) return s.error(ERR_BAD_DATA);
     throw e;
   }
-  let ttl = Number(ttlArg);
-  const deleted = replace && exists && db.delete(key);
-  if (ttl !== 0 && !absttl) ttl += ks.nowMs;
+  const err = install(s, req, value, true);
+  if (err !== null) s.error(err);
+  else s.out.ok();
+};
+
+/**
+ * Whether this RESTORE may suspend its client: not inside EXEC (the
+ * transaction must run to completion) and not on a replica's link to its
+ * primary or another internal session (kindFlags set), whose commands must
+ * apply in order, one after the other.
+ */
+function canBlock(s: Session): boolean {
+  return !s.inExec && !s.inMulti && s.kindFlags === '' && s.id >= 0;
+}
+
+/**
+ * Stores the decoded value (or, for an already-expired TTL, deletes the old
+ * key): the keyspace changes in one go. BUSYKEY is checked again because a
+ * stepped decode lets other clients run first. Returns an error or null.
+ * `inCommand`: false when a stepped RESTORE completes in a later turn, where
+ * the propagation of the command itself must be explicit.
+ */
+function install(s: Session, req: RestoreRequest, value: Value, inCommand: boolean): string | null {
+  const { key, args } = req;
+  const ks = s.node.keyspace;
+  const db = s.db;
+  const exists = db.peek(key, ks.nowMs) !== undefined;
+  if (!req.replace && exists) return ERR_BUSYKEY;
+  let ttl = req.ttl;
+  const deleted = req.replace && exists && db.delete(key);
+  if (ttl !== 0 && !req.absttl) ttl += ks.nowMs;
   if (ttl !== 0 && ttl <= ks.nowMs) {
     // Already expired: nothing is stored; a replaced key is gone, as a DEL.
     if (deleted) s.notify('g', 'del', key);
-    s.propagate(['del', key]);
-    s.out.ok();
-    return;
+    if (inCommand || deleted) s.propagate(['del', key]);
+    return null;
   }
   db.set(key, value);
   if (ttl !== 0) db.setExpire(key, ttl);
   // Replicas get the absolute expiry time (Redis rewrites the TTL and adds ABSTTL).
-  if (ttl !== 0 && !absttl) s.propagate([...args.slice(0, 2), String(ttl), ...args.slice(3), 'absttl']);
+  if (ttl !== 0 && !req.absttl) s.propagate([...args.slice(0, 2), String(ttl), ...args.slice(3), 'absttl']);
+  else if (!inCommand) s.propagate([...args]);
   if (ks.usesLfu) {
     // The LFU stamp is (minutes << 8) | counter, as Keyspace encodes it.
-    if (freq >= 0) db.setMeta(key, ((Math.floor(ks.nowMs / 60000) & 0xffff) * 256 + freq) >>> 0);
-  } else if (idleSec >= 0) {
+    if (req.freq >= 0) db.setMeta(key, ((Math.floor(ks.nowMs / 60000) & 0xffff) * 256 + req.freq) >>> 0);
+  } else if (req.idleSec >= 0) {
     const clock = ks.lruClock();
-    let stamp = clock - idleSec;
+    let stamp = clock - req.idleSec;
     // Further back than the 24-bit clock reaches: half a wrap ago, as objectSetLRUOrLFU does.
     if (stamp < 0) stamp = (clock + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
     db.setMeta(key, stamp);
   }
   s.notify('g', 'restore', key);
-  s.out.ok();
-};
+  return null;
+}
+
+type StepOutcome = { done: false } | { done: true; value: Value | null; bad: boolean };
+
+/** Runs decoding steps for about STEP_BUDGET_MS. */
+function advance(steps: Generator<void, Value | null, void>): StepOutcome {
+  const t0 = performance.now();
+  try {
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return { done: true, value: r.value, bad: false };
+      if (performance.now() - t0 >= STEP_BUDGET_MS) return { done: false };
+    }
+  } catch (e) {
+    if (e instanceof RdbFormatError) return { done: true, value: null, bad: true };
+    throw e;
+  }
+}
+
+/**
+ * A big payload: copy, checksum and decode it in bounded steps into a value
+ * no one else can see, then install it in one turn. If the first slice of
+ * work finishes it, this is an ordinary synchronous RESTORE; otherwise only
+ * this client waits (blocked like a MIGRATE caller) while others are served.
+ */
+function runStepped(s: Session, req: RestoreRequest, raw: string): void {
+  const steps = decodeDumpPayloadSteps(raw, decodeLimits(s));
+  const first = advance(steps);
+  if (first.done) {
+    if (first.value === null) return s.error(first.bad ? ERR_BAD_DATA : ERR_BAD_PAYLOAD);
+    const err = install(s, req, first.value, true);
+    if (err !== null) s.error(err);
+    else s.out.ok();
+    return;
+  }
+  s.blocked = RESTORING;
+  const finish = (err: string | null): void => {
+    s.blocked = null;
+    if (err !== null) {
+      const sp = err.indexOf(' ');
+      s.node.stats.countError(sp < 0 ? err : err.slice(0, sp));
+    }
+    s.node.deliver(s, (w) => (err !== null ? w.error(err) : w.ok()));
+    s.node.host.resume(s);
+  };
+  void (async () => {
+    for (;;) {
+      await pauseTurn();
+      const o = advance(steps);
+      if (!o.done) continue;
+      if (o.value === null) return finish(o.bad ? ERR_BAD_DATA : ERR_BAD_PAYLOAD);
+      return finish(install(s, req, o.value, false));
+    }
+  })().catch((e: unknown) => finish(`ERR internal error in 'restore': ${e instanceof Error ? e.message : String(e)}`));
+}
 
 export const restore = {
   name: 'restore',

@@ -1,0 +1,128 @@
+// Big-key and batch MIGRATE measurements between two standalone nodes (not in
+// npm test): `node dist/bench/reshard/bigkey.js`. For each kind (tessera,
+// redis), starts a source and a target on BIGKEY_PORT..+3 (default 17600),
+// then:
+//  - MIGRATEs a BIGKEY_HASH_FIELDS-field hash and a BIGKEY_STRING_MB string
+//    while a client PINGs each node back to back, and reports the MIGRATE
+//    time and the longest PING on each side (the stall a big key causes);
+//  - moves BIGKEY_SMALL_KEYS 100-byte keys with MIGRATE ... KEYS in batches
+//    of 10 (what redis-cli --cluster reshard sends by default) and reports
+//    keys per second.
+// BIGKEY_ONLY=tessera|redis runs one kind; BIGKEY_TESSERA_BIN runs another
+// build of tessera-server (a baseline).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { REPO_ROOT, sleep } from '../lib/procs.js';
+
+const BASE = Number(process.env['BIGKEY_PORT'] ?? 17600);
+const HASH_FIELDS = Number(process.env['BIGKEY_HASH_FIELDS'] ?? 1_000_000);
+const STRING_MB = Number(process.env['BIGKEY_STRING_MB'] ?? 64);
+const SMALL_KEYS = Number(process.env['BIGKEY_SMALL_KEYS'] ?? 100_000);
+const ONLY = process.env['BIGKEY_ONLY'] ?? '';
+
+type Kind = 'tessera' | 'redis';
+
+function start(kind: Kind, port: number): ChildProcess {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `bigkey-${kind}-`));
+  const bin = kind === 'tessera' ? (process.env['BIGKEY_TESSERA_BIN'] ?? path.join(REPO_ROOT, 'bin/tessera-server')) : 'redis-server';
+  return spawn(bin, ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+}
+
+async function ready(port: number): Promise<Redis> {
+  for (let i = 0; i < 200; i++) {
+    const r = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await r.connect();
+      await r.ping();
+      return r;
+    } catch {
+      r.disconnect();
+      await sleep(100);
+    }
+  }
+  throw new Error(`port ${port} not ready`);
+}
+
+/** PINGs port back to back until stop() and returns the longest round trip. */
+function pinger(port: number): { stop: () => Promise<number> } {
+  const r = new Redis({ port });
+  let running = true;
+  let max = 0;
+  const loop = (async () => {
+    while (running) {
+      const t = performance.now();
+      await r.ping();
+      max = Math.max(max, performance.now() - t);
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      r.disconnect();
+      return max;
+    },
+  };
+}
+
+async function bigKey(src: Redis, srcPort: number, dstPort: number, key: string): Promise<{ migrateMs: number; sourceMaxMs: number; targetMaxMs: number }> {
+  const ps = pinger(srcPort);
+  const pt = pinger(dstPort);
+  await sleep(300);
+  const t = performance.now();
+  const reply = await src.call('MIGRATE', '127.0.0.1', String(dstPort), key, '0', '60000');
+  const migrateMs = performance.now() - t;
+  await sleep(300);
+  if (reply !== 'OK') throw new Error(`MIGRATE ${key}: ${String(reply)}`);
+  return { migrateMs: Math.round(migrateMs), sourceMaxMs: Math.round(await ps.stop()), targetMaxMs: Math.round(await pt.stop()) };
+}
+
+async function runKind(kind: Kind, base: number): Promise<unknown> {
+  const procs = [start(kind, base), start(kind, base + 1)];
+  try {
+    const src = await ready(base);
+    const dst = await ready(base + 1);
+    for (let i = 0; i < HASH_FIELDS; i += 10000) {
+      const args: string[] = [];
+      for (let j = i; j < Math.min(HASH_FIELDS, i + 10000); j++) args.push(`f${j}`, `v${j}`);
+      await src.hset('bighash', ...args);
+    }
+    if (STRING_MB > 0) await src.set('bigstring', Buffer.alloc(STRING_MB * 1024 * 1024, 'x'));
+    const out: Record<string, unknown> = { kind };
+    if (HASH_FIELDS > 0) out['hash'] = await bigKey(src, base, base + 1, 'bighash');
+    if (STRING_MB > 0) out['string'] = await bigKey(src, base, base + 1, 'bigstring');
+    const value = 'v'.repeat(100);
+    for (let i = 0; i < SMALL_KEYS; i += 10000) {
+      const pl = src.pipeline();
+      for (let j = i; j < Math.min(SMALL_KEYS, i + 10000); j++) pl.set(`key:${j}`, value);
+      await pl.exec();
+    }
+    const t = performance.now();
+    for (let i = 0; i < SMALL_KEYS; i += 10) {
+      const keys: string[] = [];
+      for (let j = i; j < Math.min(SMALL_KEYS, i + 10); j++) keys.push(`key:${j}`);
+      const r = await src.call('MIGRATE', '127.0.0.1', String(base + 1), '', '0', '60000', 'REPLACE', 'KEYS', ...keys);
+      if (r !== 'OK') throw new Error(`MIGRATE batch: ${String(r)}`);
+    }
+    out['smallKeysPerSecond'] = Math.round(SMALL_KEYS / ((performance.now() - t) / 1000));
+    src.disconnect();
+    dst.disconnect();
+    return out;
+  } finally {
+    for (const p of procs) p.kill('SIGKILL');
+  }
+}
+
+async function main(): Promise<void> {
+  const kinds: Kind[] = ONLY === 'tessera' ? ['tessera'] : ONLY === 'redis' ? ['redis'] : ['redis', 'tessera'];
+  for (const [i, kind] of kinds.entries()) console.log(JSON.stringify(await runKind(kind, BASE + 2 * i)));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

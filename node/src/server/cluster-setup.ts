@@ -148,6 +148,12 @@ export class ClusterSetup implements ClusterHost {
       random: realRandom(),
       nowMs,
       ...(persisted ? { persisted } : {}),
+      // Read once at start: the core takes them as construction options.
+      validityFactor: cfg.getNumber('cluster-replica-validity-factor'),
+      replPingPeriodMs: cfg.getNumber('repl-ping-replica-period') * 1000,
+      migrationBarrier: cfg.getNumber('cluster-migration-barrier'),
+      allowReplicaMigration: cfg.getBool('cluster-allow-replica-migration'),
+      syncReplication: cfg.getBool('cluster-sync-replication'),
     });
     logger.info(persisted ? 'Node configuration loaded, I\'m ' + this.core.view.myId : 'No cluster configuration found, I\'m ' + this.core.view.myId, { file: this.file });
     const repl = this.replication;
@@ -301,8 +307,7 @@ export class ClusterSetup implements ClusterHost {
       const now = wallClockMs();
       this.firstWriteAfterPromotionMs = now;
       this.note('first-write', `${now - this.lastPromotionMs} ms after promotion`);
-      const core = this.core as unknown as { noteFirstWriteAccepted?: (nowMs: number) => void };
-      if (typeof core.noteFirstWriteAccepted === 'function') this.runtime.run(() => core.noteFirstWriteAccepted!(now));
+      this.runtime.run((core) => core.noteFirstWriteAccepted(now));
     };
   }
 
@@ -328,6 +333,13 @@ export class ClusterSetup implements ClusterHost {
       `empty_restart_waiting:${this.emptyRestart !== null ? 1 : 0}`,
       `timeline_entries:${this.timeline.length}`,
     ];
+    const entries = this.core.failoverTimeline();
+    const at = (v: number | null): number => v ?? -1;
+    entries.forEach((e, i) =>
+      out.push(
+        `failover_${i}:failed=${e.failedPrimaryId},new=${e.newPrimaryId ?? '-'},manual=${e.manual ? 1 : 0},pfail=${at(e.pfailMs)},fail=${at(e.failMs)},election_start=${at(e.electionStartMs)},epoch=${e.epoch ?? -1},votes=${e.votes},last_vote=${at(e.lastVoteMs)},promoted=${at(e.promotedMs)},first_write=${at(e.firstWriteMs)}`,
+      ),
+    );
     this.timeline.forEach((t, i) => out.push(`timeline_${i}:at=${t.atMs},phase=${t.phase.replace(/[\s,]/g, '_')},detail=${t.detail.replace(/[\r\n]/g, ' ')}`));
     if (this.sync) out.push(...this.sync.infoLines());
     return out;

@@ -1,0 +1,176 @@
+// Failover with real processes: a 3 x 1 tessera cluster in three zones,
+// cluster-node-timeout 1000, an ioredis workload; kill -9, SIGSTOP, a fast
+// restart without data, a short replication cut, SIGTERM handover, and sync
+// mode. Each test starts its own cluster and stops it even when it fails.
+
+import assert from 'node:assert/strict';
+import { Cluster } from 'ioredis';
+import { cli, eventually, firstWriteMs, infoField, keyOwnedBy, NODE_TIMEOUT_MS, restartZoneNode, startZoneCluster, waitHealthy, type ZoneCluster } from './failover-support.js';
+
+/** Writers through Redis.Cluster on keys `${prefix}${i}`; returns the acknowledged keys when stopped. */
+function workload(seeds: { host: string; port: number }[], prefix: string, writers = 4): { stop(): Promise<Set<string>>; client: Cluster } {
+  const client = new Cluster(seeds, { slotsRefreshInterval: 1000, retryDelayOnFailover: 50, retryDelayOnClusterDown: 50, retryDelayOnTryAgain: 50, redisOptions: { commandTimeout: 1000, maxRetriesPerRequest: 2 } });
+  const acked = new Set<string>();
+  let stopped = false;
+  let next = 0;
+  const loops = Array.from({ length: writers }, async () => {
+    for (let i = 0; !stopped && i < 200_000; i++) {
+      const key = `${prefix}${next++}`;
+      try {
+        if ((await client.set(key, 'v')) === 'OK') acked.add(key);
+      } catch {
+        // undetermined
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  });
+  return {
+    client,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+      return acked;
+    },
+  };
+}
+
+async function missing(c: Cluster, keys: Set<string>): Promise<string[]> {
+  const out: string[] = [];
+  const list = [...keys];
+  for (let i = 0; i < list.length; i += 200) {
+    const chunk = list.slice(i, i + 200);
+    const got = await Promise.all(chunk.map((k) => c.get(k)));
+    chunk.forEach((k, j) => {
+      if (got[j] !== 'v') out.push(k);
+    });
+  }
+  return out;
+}
+
+describe('failover: 3 x 1 cluster in three zones (cluster-node-timeout 1000)', function () {
+  this.timeout(180000);
+  let cl: ZoneCluster | null = null;
+
+  afterEach(async () => {
+    if (cl) await cl.stop();
+    cl = null;
+  });
+
+  it('kill -9 of a primary: its replica takes the slots and accepts writes', async () => {
+    cl = await startZoneCluster();
+    const [victim] = cl.primaries;
+    const replica = cl.replicas[0]!;
+    const key = await keyOwnedBy(victim!, 'k');
+    const w = workload([{ host: cl.primaries[1]!.host, port: cl.primaries[1]!.port }], 'w');
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    victim!.handle.kill('SIGKILL');
+    const ms = await firstWriteMs(replica, key, t0, 15000);
+    console.log(`      kill -9 -> first write on its slots: ${ms} ms`);
+    assert.match(await cli(replica, 'role'), /^master/);
+    await w.stop();
+    w.client.disconnect();
+    const timeline = await cli(replica, 'info', 'failover');
+    assert.match(timeline, /promotions:1/);
+  });
+
+  it('SIGSTOP past node timeout then SIGCONT: the old primary comes back as a replica, no split brain', async () => {
+    cl = await startZoneCluster();
+    const victim = cl.primaries[0]!;
+    const replica = cl.replicas[0]!;
+    const key = await keyOwnedBy(victim, 's');
+    victim.handle.kill('SIGSTOP');
+    try {
+      await firstWriteMs(replica, key, Date.now(), 15000);
+    } finally {
+      victim.handle.kill('SIGCONT');
+    }
+    await eventually(async () => assert.match(await cli(victim, 'role'), /^slave/), { timeoutMs: 15000, what: 'old primary is a replica' });
+    assert.match(await cli(victim, 'set', key, 'x'), /^MOVED \d+ 127\.0\.2\.2:/);
+    await waitHealthy(cl.all);
+    assert.equal(await cli(victim, 'readonly'), 'OK');
+  });
+
+  it('a primary killed and restarted within node timeout does not serve an empty shard; its replica takes over', async () => {
+    cl = await startZoneCluster();
+    const victim = cl.primaries[0]!;
+    const replica = cl.replicas[0]!;
+    const key = await keyOwnedBy(victim, 'r');
+    assert.equal(await cli(victim, 'set', key, 'kept'), 'OK');
+    await eventually(async () => assert.equal(await cli(replica, 'readonly'), 'OK'), { timeoutMs: 1000, what: 'readonly' });
+    await eventually(async () => assert.notEqual(await infoField(replica, 'replication', 'master_repl_offset'), '0'), { timeoutMs: 5000, what: 'replica has the write' });
+    victim.handle.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    await restartZoneNode(victim);
+    // Never nil for a key that exists elsewhere: refused, redirected, or the value.
+    const deadline = Date.now() + 20000;
+    let redirected = false;
+    while (Date.now() < deadline && !redirected) {
+      const got = await cli(victim, 'get', key);
+      assert.notEqual(got, '', 'the restarted primary answered nil for a key its replica holds');
+      if (got.startsWith('MOVED') || got === 'kept') redirected = got.startsWith('MOVED');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(redirected, 'the replica took the slots over');
+    assert.equal(await cli(replica, 'get', key), 'kept');
+    await eventually(async () => assert.match(await cli(victim, 'role'), /^slave/), { timeoutMs: 15000, what: 'restarted node follows' });
+    await waitHealthy(cl.all);
+  });
+
+  it('a replication link cut for less than node timeout resumes with a partial sync', async () => {
+    cl = await startZoneCluster();
+    const primary = cl.primaries[1]!;
+    const replica = cl.replicas[1]!;
+    const key = await keyOwnedBy(primary, 'p');
+    assert.equal(await cli(primary, 'set', key, '1'), 'OK');
+    const fullBefore = await infoField(primary, 'stats', 'sync_full');
+    const partialBefore = Number(await infoField(primary, 'stats', 'sync_partial_ok'));
+    assert.equal(await cli(replica, 'client', 'kill', 'type', 'master'), '1');
+    assert.equal(await cli(primary, 'set', key, '2'), 'OK');
+    await eventually(async () => assert.equal(Number(await infoField(primary, 'stats', 'sync_partial_ok')), partialBefore + 1), { timeoutMs: NODE_TIMEOUT_MS * 5, what: 'partial resync' });
+    assert.equal(await infoField(primary, 'stats', 'sync_full'), fullBefore);
+    await cli(replica, 'readonly');
+    await eventually(async () => assert.equal(await cli(replica, '-c', 'get', key), '2'), { timeoutMs: 5000, what: 'replica caught up' });
+    assert.match(await cli(replica, 'role'), /^slave/);
+  });
+
+  it('SIGTERM on a primary hands its slots to its replica without losing a write', async () => {
+    cl = await startZoneCluster();
+    const victim = cl.primaries[2]!;
+    const replica = cl.replicas[2]!;
+    const w = workload([{ host: cl.primaries[0]!.host, port: cl.primaries[0]!.port }], 't');
+    await eventually(async () => assert.ok(Number(await cli(victim, 'dbsize')) > 0), { timeoutMs: 10000, what: 'workload writes to the victim' });
+    await new Promise((r) => setTimeout(r, 1000));
+    const t0 = Date.now();
+    victim.handle.kill('SIGTERM');
+    await eventually(async () => assert.match(await cli(replica, 'role'), /^master/), { timeoutMs: 15000, what: 'replica promoted' });
+    console.log(`      SIGTERM -> replica promoted: ${Date.now() - t0} ms`);
+    await new Promise((r) => setTimeout(r, 800));
+    const acked = await w.stop();
+    const lost = await missing(w.client, acked);
+    w.client.disconnect();
+    assert.ok(acked.size > 50, `workload ran (${acked.size})`);
+    assert.deepEqual(lost, [], `acknowledged writes lost: ${lost.length} of ${acked.size}`);
+    // A handover, not a failure: no FAIL was needed.
+    assert.doesNotMatch(victim.handle.output(), /without a handover/);
+  });
+
+  it('sync mode: no acknowledged write is missing after a primary is killed', async () => {
+    cl = await startZoneCluster(['--cluster-sync-replication', 'yes']);
+    const victim = cl.primaries[0]!;
+    const replica = cl.replicas[0]!;
+    const w = workload([{ host: cl.primaries[1]!.host, port: cl.primaries[1]!.port }], 'y');
+    await new Promise((r) => setTimeout(r, 2000));
+    victim.handle.kill('SIGKILL');
+    await eventually(async () => assert.match(await cli(replica, 'role'), /^master/), { timeoutMs: 15000, what: 'replica promoted' });
+    await new Promise((r) => setTimeout(r, 500));
+    const acked = await w.stop();
+    // The shard has no replica now: sync mode refuses its writes (no live replica in another zone).
+    const key = await keyOwnedBy(replica, 'z');
+    assert.equal(await cli(replica, 'set', key, 'v'), 'NOREPLICAS Not enough good replicas to write.');
+    const lost = await missing(w.client, acked);
+    w.client.disconnect();
+    assert.ok(acked.size > 50, `workload ran (${acked.size})`);
+    assert.deepEqual(lost, [], `acknowledged writes lost: ${lost.length} of ${acked.size}`);
+  });
+});

@@ -135,6 +135,11 @@ export class ClusterCore implements ClusterCoreApi {
   private nextProbeMs = 0;
   private lastSyncRequestMs = -Infinity;
   private nextSiblingProbeMs = 0;
+  private tableVersionValue = 0;
+  /** Bumped when a node is added or removed or changes role / primary: keys the sibling cache. */
+  private roleVersion = 0;
+  private readonly roleSeen = new WeakMap<NodeRecord, string>();
+  private siblingCache: { version: number; list: NodeRecord[] } = { version: -1, list: [] };
   private lastNowMs: number;
 
   private out: Outgoing[] = [];
@@ -228,6 +233,7 @@ export class ClusterCore implements ClusterCoreApi {
     }
     r.fingerprint = r.computeFingerprint();
     this.membersXor = (this.membersXor ^ r.fingerprint) >>> 0;
+    this.roleVersion++;
     this.structural(true);
   }
 
@@ -255,12 +261,18 @@ export class ClusterCore implements ClusterCoreApi {
       this.peerIndex.delete(r.id);
       this.membersXor = (this.membersXor ^ r.fingerprint) >>> 0;
     }
+    this.roleVersion++;
     this.structural(true);
   }
 
   /** A record's shared state changed: refresh its fingerprint, maybe announce it. */
   private touched(r: NodeRecord, announce: boolean): void {
     if (r.handshake) return;
+    const role = r.primary ? '' : r.primaryId || '?';
+    if (this.roleSeen.get(r) !== role) {
+      this.roleSeen.set(r, role);
+      this.roleVersion++;
+    }
     this.entryCache.delete(r);
     announce &&= this.announceLearned || r === this.myself;
     const fp = r.computeFingerprint();
@@ -273,6 +285,7 @@ export class ClusterCore implements ClusterCoreApi {
   }
 
   private structural(save: boolean): void {
+    this.tableVersionValue++;
     this.suspectRingDirty = true;
     this.viewCache = null;
     this.structuralChange = true;
@@ -1088,15 +1101,18 @@ export class ClusterCore implements ClusterCoreApi {
     this.updateState(nowMs);
   }
 
-  /** Replicas of my primary other than me (O(N); replicas call it once a second). */
+  /** Replicas of my primary other than me; recomputed (O(N)) only when the table changed. */
   private siblings(): NodeRecord[] {
+    if (this.siblingCache.version === this.roleVersion) return this.siblingCache.list;
     const out: NodeRecord[] = [];
     const me = this.myself;
-    if (me.primary) return out;
-    for (const id of this.peerIds) {
-      const r = this.nodes.get(id)!;
-      if (!r.primary && r.primaryId === me.primaryId) out.push(r);
+    if (!me.primary) {
+      for (const id of this.peerIds) {
+        const r = this.nodes.get(id)!;
+        if (!r.primary && r.primaryId === me.primaryId) out.push(r);
+      }
     }
+    this.siblingCache = { version: this.roleVersion, list: out };
     return out;
   }
 
@@ -1408,6 +1424,7 @@ export class ClusterCore implements ClusterCoreApi {
       ownerConfigEpoch: (slot) => this.owners[slot]?.configEpoch ?? null,
       currentEpoch: () => this.currentEpoch,
       clusterOk: () => this.state === 'ok',
+      tableVersion: () => this.tableVersionValue,
       header: (to) => this.header(to),
       targetOf: (r) => this.targetOf(r),
       send: (out) => {

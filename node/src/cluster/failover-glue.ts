@@ -31,6 +31,8 @@ export interface FailoverHost {
   ownerConfigEpoch(slot: number): number | null;
   currentEpoch(): number;
   clusterOk(): boolean;
+  /** Bumped on every change to the node table (roles, slots, FAIL): lets O(N) work be skipped. */
+  tableVersion(): number;
   header(to: NodeRecord | null): NodeHeader;
   targetOf(r: NodeRecord): BusTarget;
   send(out: readonly Outgoing[]): void;
@@ -73,6 +75,7 @@ export class FailoverGlue {
   private readonly migration = new ReplicaMigration();
   private repl: ReplicationState = { offset: 0, primaryLinkDownSinceMs: null, primaryAckedOffset: 0 };
   private nextMigrationCheckMs = -Infinity;
+  private migrationCheckedVersion = -1;
   private readonly timeline: MutableEntry[] = [];
   /** Promoted here and no write recorded yet: noteFirstWriteAccepted is O(1) otherwise. */
   private awaitingFirstWrite: MutableEntry | null = null;
@@ -157,8 +160,11 @@ export class FailoverGlue {
         this.apply(this.election.tick(this.electionView(), nowMs, this.host.random), nowMs);
       }
     }
-    if (nowMs >= this.nextMigrationCheckMs) {
+    // Replica migration needs an O(N) view. Only a replica can move, and the
+    // answer changes only when the table does or while an orphan is timed.
+    if (!me.primary && nowMs >= this.nextMigrationCheckMs && (this.migration.timingOrphans || this.migrationCheckedVersion !== this.host.tableVersion())) {
       this.nextMigrationCheckMs = nowMs + MIGRATION_CHECK_MS;
+      this.migrationCheckedVersion = this.host.tableVersion();
       this.apply(this.migration.tick(this.migrationView(), nowMs), nowMs);
     }
   }

@@ -52,6 +52,11 @@ export class ReplicaMigration {
   /** Orphaned primary id -> since when (our clock). */
   private readonly orphanedSinceMs = new Map<string, number>();
 
+  /** Some orphan is being timed: the caller must keep ticking even if nothing changes. */
+  get timingOrphans(): boolean {
+    return this.orphanedSinceMs.size > 0;
+  }
+
   tick(v: MigrationView, nowMs: number): FailoverOutput {
     const o = emptyOutput();
     const byId = new Map(v.nodes.map((n) => [n.id, n]));

@@ -400,6 +400,14 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
     case 'kill-zone': {
       const z = ZONES[Math.floor(rnd() * 3)]!;
       for (const n of net.nodes) if (n.zone === z) kill(n);
+      const deadPrimaries = layout.primaries.filter((p) => !p.alive);
+      if (S - deadPrimaries.length < quorum) {
+        // This zone held half the primaries or more (e.g. 2 of 4): no majority, so no failover may happen.
+        noPromotionUntilMs = Infinity;
+        deadPrimaries.forEach((p) => excused.add(layout.primaries.indexOf(p)));
+        faultPhase(Math.ceil((6 * T) / net.tickMs), () => false);
+        break;
+      }
       faultPhase(faultTicks, () => primariesWithLiveReplica().every(replaced));
       break;
     }
@@ -450,7 +458,7 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
   const recoveryTicks = Math.ceil((20 * T + 30_000) / net.tickMs);
   if (!runUntil(net, recoveryTicks, recovered, 10, perTick)) failures.push(`not recovered ${recoveryTicks * net.tickMs} ms after healing: ${lastProblem}`);
   for (const i of excused) {
-    if (layout.replicasOf[i]!.some((r) => r.alive && r.core.isPrimary)) failures.push(`shard ${i}: a replica behind the acknowledged offset was promoted`);
+    if (layout.replicasOf[i]!.some((r) => r.alive && r.core.isPrimary)) failures.push(`shard ${i}: a replica was promoted where none may be (behind the acknowledged offset, or no majority)`);
   }
   for (const p of killed) if (p.alive && p.core.isPrimary && layout.primaries.includes(p)) failures.push(`${p.name} came back and is still a primary`);
   log(`${net.nowMs} ms: done; max overlap ${overlap.maxOverlapMs} ms; ${failures.length} failures`);

@@ -129,8 +129,8 @@ export class MigrateClient implements MigrateConnector {
       };
       // The timeout is per I/O step, as Redis's syncWrite/syncReadLine: any progress re-arms it.
       const arm = (): void => {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => finish(unflushed > 0 ? 'writing' : 'reading', true), timeoutMs);
+        if (timer) timer.refresh();
+        else timer = setTimeout(() => finish(unflushed > 0 ? 'writing' : 'reading', true), timeoutMs);
       };
       if (l.dead) {
         finish('writing', false);
@@ -143,12 +143,17 @@ export class MigrateClient implements MigrateConnector {
       };
       l.onFailure = () => finish(unflushed > 0 ? 'writing' : 'reading', false);
       arm();
+      // One writev for the whole batch (AUTH, SELECT, the RESTOREs): a
+      // separate write per key costs a syscall and a packet each, and lets
+      // the target parse the batch over several reads.
+      l.socket.cork();
       for (const c of chunks) {
         l.socket.write(c, () => {
           unflushed--;
-          arm();
+          if (!done) arm();
         });
       }
+      l.socket.uncork();
     });
   }
 

@@ -3,7 +3,13 @@
 //   --nodes N --seeds 1-50        a sweep; prints each failing seed with its replay command
 //   --loss 0.02 [--dup 0.05]      message loss (and duplication, scripts only)
 //   --script file.txt [--seed S]  run a transcript (see transcript.ts), printing its log
+//   --failover SCENARIO --shards S --replicas R --timeout T --seed N [--preformed]
+//                                 one failover scenario with its log (replays a test failure)
+//   --failover sweep [--seeds 1-1000] [--timeout 1000]
+//                                 the CI shapes (3 x 1 .. 10 x 2, every scenario) over many seeds
+//   (no arguments)                the long failover sweep: seeds 1-1000
 import { readFileSync } from 'node:fs';
+import { ciShape, runFailoverScenario, SCENARIOS, summarizeFailovers, type FailoverSimResult, type Scenario } from './failover.js';
 import { loadSizer, SimNetwork } from './network.js';
 import { formatResult, measureFormation } from './measure.js';
 import { runTranscript } from './transcript.js';
@@ -13,7 +19,45 @@ function arg(name: string): string | undefined {
   return i < 0 ? undefined : process.argv[i + 1];
 }
 
+function failoverMain(which: string): number {
+  const timeout = Number(arg('timeout') ?? 1000);
+  if (which !== 'sweep') {
+    if (!(SCENARIOS as readonly string[]).includes(which)) {
+      console.log(`unknown scenario ${which}; one of ${SCENARIOS.join(', ')}, or sweep`);
+      return 2;
+    }
+    const r = runFailoverScenario({
+      scenario: which as Scenario,
+      seed: Number(arg('seed') ?? 1),
+      shards: Number(arg('shards') ?? 3),
+      replicas: Number(arg('replicas') ?? 1),
+      nodeTimeoutMs: timeout,
+      ...(process.argv.includes('--preformed') ? { preformed: true } : {}),
+      log: (l) => console.log(l),
+    });
+    for (const p of r.promotions) console.log(`promotion: ${p.newPrimary} for ${p.oldPrimary}: fault -> promotion ${p.faultToPromotionMs} ms, -> first write ${p.faultToWriteMs} ms`);
+    for (const f of r.failures) console.log(`FAIL: ${f}`);
+    return r.failures.length === 0 ? 0 : 1;
+  }
+  const [lo, hi] = (arg('seeds') ?? '1-1000').split('-').map(Number) as [number, number?];
+  const results: FailoverSimResult[] = [];
+  let failures = 0;
+  for (let seed = lo; seed <= (hi ?? lo); seed++) {
+    const r = runFailoverScenario({ ...ciShape(seed), seed, nodeTimeoutMs: timeout });
+    results.push(r);
+    if (r.failures.length > 0) {
+      failures++;
+      console.log(`FAIL seed ${seed} (${r.opts.scenario} ${r.opts.shards} x ${r.opts.replicas}): ${r.failures[0]}\n  replay: ${r.replay}`);
+    }
+  }
+  console.log(summarizeFailovers(results));
+  console.log(`${results.length} seeds, ${failures} failing`);
+  return failures === 0 ? 0 : 1;
+}
+
 async function main(): Promise<number> {
+  const fo = arg('failover') ?? (process.argv.length <= 2 ? 'sweep' : undefined);
+  if (fo) return failoverMain(fo);
   const { sizer, source } = await loadSizer();
   const script = arg('script');
   if (script) {

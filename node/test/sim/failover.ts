@@ -17,13 +17,13 @@
 // It also measures the virtual time from the fault to the promotion and to
 // the first write the new primary accepts.
 
-import type { PersistedClusterConfig, PersistedNode } from '../../src/cluster/api.js';
+import type { FailoverTimelineEntry, PersistedClusterConfig, PersistedNode } from '../../src/cluster/api.js';
 import { failQuorum } from '../../src/cluster/failure-reports.js';
 import { seededRandom } from '../../src/core/random.js';
 import { fastConverged, liveNodes } from './checks.js';
 import { simIp, SimNetwork, type SimNode } from './network.js';
 
-export const SCENARIOS = ['kill-primary', 'kill-zone', 'kill-minority', 'kill-majority', 'partition-zone', 'loss-delay', 'pause-primary', 'sync-one-ack'] as const;
+export const SCENARIOS = ['kill-primary', 'kill-zone', 'kill-minority', 'kill-majority', 'partition-zone', 'loss-delay', 'pause-primary', 'sync-one-ack', 'manual-failover'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const ZONES = ['a', 'b', 'c'] as const;
@@ -54,6 +54,8 @@ export interface FailoverSimResult {
   readonly virtualMs: number;
   readonly msgs: number;
   readonly replay: string;
+  /** The failover timeline of the first new primary (what INFO would print there). */
+  readonly winnerTimeline: readonly FailoverTimelineEntry[];
 }
 
 export function replayCommand(o: FailoverSimOptions): string {
@@ -296,9 +298,14 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
   const preformed = o.preformed ?? o.shards > 20;
   const opts = { ...o, preformed };
   // Bytes are not measured here (docs/cluster-bus.md does): sizing every message would dominate the run.
-  const net = new SimNetwork({ seed: o.seed, nodeTimeoutMs: T, coreOptions: { syncReplication: sync }, sizer: () => 0 });
+  // With a 15 s node timeout nothing needs 100 ms ticks (probes stay at
+  // 200 ms, elections wake at nextWakeMs): 200 ms ticks halve the tick work at 1,500 nodes.
+  const tickMs = T >= 5000 ? 200 : 100;
+  const net = new SimNetwork({ seed: o.seed, nodeTimeoutMs: T, tickMs, coreOptions: { syncReplication: sync }, sizer: () => 0 });
   const rnd = seededRandom(o.seed * 31 + 7);
-  const result = (): FailoverSimResult => ({ opts, failures, promotions, virtualMs: net.nowMs, msgs: net.totals.msgs, replay: replayCommand(opts) });
+  let firstWinner: SimNode | null = null;
+  let manualOld: SimNode | null = null;
+  const result = (): FailoverSimResult => ({ opts, failures, promotions, virtualMs: net.nowMs, msgs: net.totals.msgs, replay: replayCommand(opts), winnerTimeline: firstWinner ? firstWinner.core.failoverTimeline() : [] });
   let layout: Layout;
   try {
     layout = preformed ? buildPreformed(net, opts) : buildByCommands(net, opts);
@@ -329,6 +336,10 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
       if (old && sync && model.offset[winner.index]! < model.acked[old.index]!) {
         failures.push(`at ${ev.atMs} ms: ${winner.name} promoted at offset ${model.offset[winner.index]} < acknowledged ${model.acked[old.index]} of ${old.name}: acknowledged writes lost`);
       }
+      if (old && old === manualOld && model.offset[winner.index]! < model.offset[old.index]!) {
+        failures.push(`at ${ev.atMs} ms: manual failover promoted ${winner.name} at offset ${model.offset[winner.index]} < ${model.offset[old.index]} on ${old.name}: writes lost`);
+      }
+      firstWinner ??= winner;
       if (faultMs >= 0) {
         promotions.push({ oldPrimary: old?.name ?? oldId, newPrimary: winner.name, faultToPromotionMs: ev.atMs - faultMs, faultToWriteMs: -1 });
         newPrimaryWrites.set(winner, { old: old?.name ?? oldId, promotedMs: ev.atMs });
@@ -351,8 +362,10 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
     failures.push(`cluster not ok within 60 s of forming (${net.nodes.filter((n) => n.core.clusterState !== 'ok').length} nodes not ok)`);
     return result();
   }
-  net.runTicks(10);
-  perTick();
+  for (let t = 0; t < 10; t++) {
+    net.runTicks(1);
+    perTick();
+  }
   log(`${net.nowMs} ms: ${o.shards} x ${o.replicas} formed (${preformed ? 'preformed' : 'meet/addslots/replicate'}), scenario ${o.scenario}`);
 
   const S = o.shards;
@@ -439,6 +452,20 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
       net.heal();
       break;
     }
+    case 'manual-failover': {
+      // CLUSTER FAILOVER (default) on a replica while writes flow: the primary
+      // pauses, the replica catches up, wins a forced election; nothing lost.
+      const i = Math.floor(rnd() * S);
+      const victim = layout.primaries[i]!;
+      const replica = layout.replicasOf[i]![0]!;
+      manualOld = victim;
+      const reply = net.act(replica, (c) => c.manualFailover('default', net.nowMs));
+      if (reply !== null) failures.push(`CLUSTER FAILOVER refused: ${reply}`);
+      faultPhase(Math.ceil(10_000 / net.tickMs), () => replaced(victim));
+      if (!replaced(victim)) failures.push('manual failover did not complete within 10 s');
+      killed.push(victim); // not dead: checked below to have become a replica
+      break;
+    }
     case 'pause-primary': {
       const victim = layout.primaries[Math.floor(rnd() * S)]!;
       net.kill(victim.name); // a paused process: no ticks, messages lost; state kept
@@ -463,6 +490,24 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
   for (const p of killed) if (p.alive && p.core.isPrimary && layout.primaries.includes(p)) failures.push(`${p.name} came back and is still a primary`);
   log(`${net.nowMs} ms: done; max overlap ${overlap.maxOverlapMs} ms; ${failures.length} failures`);
   return result();
+}
+
+/** Per scenario: seeds, failures, fault -> promotion and -> first write (median / max). */
+export function summarizeFailovers(results: readonly FailoverSimResult[]): string {
+  const lines: string[] = [];
+  const stat = (v: number[]): string => {
+    if (v.length === 0) return '-';
+    v.sort((a, b) => a - b);
+    return `median ${v[Math.floor(v.length / 2)]} ms, max ${v[v.length - 1]} ms`;
+  };
+  for (const sc of SCENARIOS) {
+    const rs = results.filter((r) => r.opts.scenario === sc);
+    if (rs.length === 0) continue;
+    const promo = rs.flatMap((r) => r.promotions.map((p) => p.faultToPromotionMs));
+    const write = rs.flatMap((r) => r.promotions.filter((p) => p.faultToWriteMs >= 0).map((p) => p.faultToWriteMs));
+    lines.push(`${sc}: ${rs.length} seeds, ${rs.filter((r) => r.failures.length > 0).length} failing; fault -> promotion ${stat(promo)}; -> first write ${stat(write)}`);
+  }
+  return lines.join('\n');
 }
 
 /** '' when recovered, else what is still wrong. */

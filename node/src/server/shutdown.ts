@@ -78,6 +78,10 @@ export async function handOverBeforeShutdown(opts: { node: NodeState; cluster: C
   }
   logger.info('Graceful shutdown: replica caught up', { replica: `${best.ip}:${best.port}`, ackOffset: best.ackOffset, offset: target });
   // 2. CLUSTER FAILOVER on that replica; it asks us for the pause offset over the bus.
+  // The replication link's address is the socket's (gRPC cannot pick a source
+  // address: often 127.0.0.1); the view has the address the replica announces.
+  const known = [...cluster.core.view.nodes.values()].find((n) => n.primaryId === view.myId && n.port === best!.port && (n.ip === best!.ip || best!.ip.startsWith('127.')));
+  if (known) best = { ip: known.ip, port: known.port, ackOffset: best.ackOffset };
   const reply = await sendAdminCommand(best.ip, best.port, ['CLUSTER', 'FAILOVER'], Math.max(500, deadlineMs - wallClockMs()));
   if (!reply.startsWith('+')) {
     logger.warn('Graceful shutdown: the replica refused the manual failover', { reply });

@@ -144,7 +144,7 @@ export const DIRECTIVES: readonly Directive[] = [
   enm('enable-module-command', 'no', PROTECTED_ACTION, false, false, 'Allow MODULE.'),
   flagsEnum('shutdown-on-sigint', 'default', ['default', 'save', 'nosave', 'now', 'force'], true, false, 'SHUTDOWN flags on SIGINT.'),
   flagsEnum('shutdown-on-sigterm', 'default', ['default', 'save', 'nosave', 'now', 'force'], true, false, 'SHUTDOWN flags on SIGTERM.'),
-  int('shutdown-timeout', 10, 0, INT_MAX, true, false, 'Seconds SHUTDOWN waits for replicas.'),
+  int('shutdown-timeout', 10, 0, INT_MAX, true, true, 'Seconds SHUTDOWN waits for replicas.'),
   bool('disable-thp', true, false, false, 'Disable transparent huge pages.'),
   str('server_cpulist', '', false, false, 'CPU affinity of the main thread.'),
   str('bio_cpulist', '', false, false, 'CPU affinity of background I/O threads.'),
@@ -263,9 +263,9 @@ export const DIRECTIVES: readonly Directive[] = [
   str('cluster-config-file', 'nodes.conf', false, true, 'Cluster state file.'),
   int('cluster-node-timeout', 15000, 0, LLONG_MAX, true, true, 'Milliseconds before a node is considered failing.'),
   int('cluster-port', 0, 0, 65535, false, true, 'Cluster bus port; 0 means port + 10000.'),
-  int('cluster-replica-validity-factor', 10, 0, INT_MAX, true, false, 'Replica data age factor for failover.', { aliases: ['cluster-slave-validity-factor'] }),
-  int('cluster-migration-barrier', 1, 0, INT_MAX, true, false, 'Replicas a primary keeps before one migrates.'),
-  bool('cluster-allow-replica-migration', true, true, false, 'Allow replica migration.'),
+  int('cluster-replica-validity-factor', 10, 0, INT_MAX, true, true, 'Replica data age factor for failover.', { aliases: ['cluster-slave-validity-factor'] }),
+  int('cluster-migration-barrier', 1, 0, INT_MAX, true, true, 'Replicas a primary keeps before one migrates.'),
+  bool('cluster-allow-replica-migration', true, true, true, 'Allow replica migration.'),
   bool('cluster-require-full-coverage', true, true, true, 'Stop serving when a slot is uncovered.'),
   bool('cluster-replica-no-failover', false, true, false, 'Never fail over this replica.', { aliases: ['cluster-slave-no-failover'] }),
   bool('cluster-allow-reads-when-down', false, true, true, 'Serve reads while the cluster is down.'),
@@ -279,8 +279,8 @@ export const DIRECTIVES: readonly Directive[] = [
   mem('cluster-link-sendbuf-limit', 0, 0, ULLONG_MAX, true, false, 'Send buffer limit of a cluster link.', { unsigned: true }),
   // Tessera's own (Valkey's name where one exists).
   str('availability-zone', '', true, true, 'Availability zone of this node (Valkey name).'),
-  bool('cluster-sync-replication', false, true, false, 'Acknowledge a write only once a replica in another zone has it.'),
-  int('cluster-sync-replication-timeout', 1000, 0, INT_MAX, true, false, 'Milliseconds a synchronous write waits for a replica.'),
+  bool('cluster-sync-replication', false, true, true, 'Acknowledge a write only once a replica in another zone has it.'),
+  int('cluster-sync-replication-timeout', 1000, 0, INT_MAX, true, true, 'Milliseconds a synchronous write waits for a replica.'),
 
   // Monitoring, limits, misc.
   int('slowlog-log-slower-than', 10000, -1, LLONG_MAX, true, true, 'Log commands slower than this many microseconds; -1 disables, 0 logs all.'),

@@ -83,6 +83,8 @@ export const CONFIRM_TIMEOUT_DIVISOR = 4;
 const REPLICA_PROBE_DIVISOR = 20;
 /** A replica pings its siblings this often, or every node timeout / 5 (their offsets rank the election). */
 const SIBLING_PROBE_MS = 1000;
+/** FAIL nodes are re-probed every this many node timeouts (PFAIL ones every half timeout). */
+const FAIL_REPROBE_MULT = 2;
 /** The sibling list may be this old when only other shards' roles changed. */
 const SIBLING_CACHE_MS = 5000;
 
@@ -642,6 +644,8 @@ export class ClusterCore implements ClusterCoreApi {
           this.processHeader(sender, h, nowMs);
           this.processGossip(sender, msg.gossip, nowMs);
           sender.linkConnected = true;
+          // A suspect talks again: probe it now (its pong clears PFAIL/FAIL).
+          if ((sender.fail || sender.pfail) && nowMs - sender.lastProbeMs >= this.tuning.probeIntervalMs) this.sendPing(sender, nowMs);
         }
         const answer = sender && msg.tableSummary ? new Set(msg.tableSummary) : false;
         this.sendPong(replyTo, sender ?? null, answer);
@@ -1068,7 +1072,10 @@ export class ClusterCore implements ClusterCoreApi {
         this.suspects.delete(id);
         continue;
       }
-      if (nowMs - r.lastProbeMs >= timeout / 2) this.sendPing(r, nowMs);
+      // FAIL nodes less often: a dead zone of 500 nodes re-probed every half
+      // timeout by 1,000 others is 67 pings/s per node. One that comes back
+      // is probed as soon as it pings anyone (see receive).
+      if (nowMs - r.lastProbeMs >= (r.fail ? timeout * FAIL_REPROBE_MULT : timeout / 2)) this.sendPing(r, nowMs);
       if (r.pfail) this.markFailingIfNeeded(r, nowMs);
     }
 

@@ -153,7 +153,9 @@ describe('resharding with redis-cli --cluster (tessera-server)', function () {
 
   async function startNode(i: number): Promise<Proc> {
     const busPort = await freePort();
-    const handle = await startServer(['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '2000', '--cluster-config-file', path.join(confDir, `nodes-${i}.conf`)]);
+    // Replica migration off: with it on (the default), Redis 7.0 turns a primary that gave away its
+    // last slot into a replica of the new owner, and this test keeps the emptied A as a primary.
+    const handle = await startServer(['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '2000', '--cluster-allow-replica-migration', 'no', '--cluster-config-file', path.join(confDir, `nodes-${i}.conf`)]);
     const id = await direct(handle.port, (r) => r.call('CLUSTER', 'MYID') as Promise<string>);
     return { handle, port: handle.port, id };
   }

@@ -146,6 +146,7 @@ export class ClusterCore implements ClusterCoreApi {
   private nextProbeMs = 0;
   private lastSyncRequestMs = -Infinity;
   private nextSiblingProbeMs = 0;
+  private nextFailScanMs = 0;
   private tableVersionValue = 0;
   /** Bumped when a node is added or removed or changes role / primary: keys the sibling cache. */
   private roleVersion = 0;
@@ -1005,6 +1006,8 @@ export class ClusterCore implements ClusterCoreApi {
     n.pfail = false;
     n.failTimeMs = nowMs;
     this.suspects.add(n.id);
+    // Its probe stays unanswered (pingSentMs kept); nothing more to time for it.
+    this.outstanding.delete(n.id);
     this.touched(n, true);
     this.emit('node-fail', { id: n.id, why, by });
     if (n.primary && n.slots.length > 0) this.failover.noteFail(n.id, nowMs);
@@ -1065,8 +1068,12 @@ export class ClusterCore implements ClusterCoreApi {
       }
     }
 
-    // Suspects are re-probed every half timeout, and may reach FAIL as reports arrive.
-    for (const id of this.suspects.size ? [...this.suspects] : []) {
+    // Suspects are re-probed every half timeout, and may reach FAIL as reports
+    // arrive. FAIL ones only need their slow re-probe: scanned once a second
+    // (a dead zone is hundreds of them on every node, every tick).
+    const scanFail = nowMs >= this.nextFailScanMs;
+    if (scanFail) this.nextFailScanMs = nowMs + 1000;
+    for (const id of this.suspects.size ? (scanFail ? [...this.suspects] : [...this.pfailRing()]) : []) {
       const r = this.nodes.get(id);
       if (!r) {
         this.suspects.delete(id);

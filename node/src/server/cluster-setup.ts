@@ -353,7 +353,8 @@ export class ClusterSetup implements ClusterHost {
    * the replica. Refuse keyed commands and replicas until it took over.
    */
   private checkEmptyRestart(persisted: PersistedClusterConfig | null): void {
-    if (!persisted || this.node.config.getBool('appendonly')) return;
+    // No persistence is in effect yet (appendonly is accepted, not implemented): a start is always empty.
+    if (!persisted || this.node.keyspace.keyCount() > 0) return;
     const mine = persisted.nodes.find((n) => n.flags.includes('myself'));
     if (!mine || !mine.flags.includes('master') || mine.slots.length === 0) return;
     const replicas = persisted.nodes.filter((n) => n.primaryId === mine.id && !n.flags.includes('myself'));

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { Cluster } from 'ioredis';
+import { redisCli } from '../support/server-process.js';
 import { cli, eventually, firstWriteMs, infoField, keyOwnedBy, NODE_TIMEOUT_MS, restartZoneNode, startZoneCluster, waitHealthy, type ZoneCluster } from './failover-support.js';
 
 /** Writers through Redis.Cluster on keys `${prefix}${i}`; returns the acknowledged keys when stopped. */
@@ -32,6 +33,11 @@ function workload(seeds: { host: string; port: number }[], prefix: string, write
       return acked;
     },
   };
+}
+
+async function redisCliLines(n: { host: string; port: number }, input: string): Promise<string[]> {
+  const r = await redisCli(['-h', n.host, '-p', String(n.port)], input);
+  return r.stdout.trim().split('\n');
 }
 
 async function missing(c: Cluster, keys: Set<string>): Promise<string[]> {
@@ -115,6 +121,29 @@ describe('failover: 3 x 1 cluster in three zones (cluster-node-timeout 1000)', f
     assert.equal(await cli(replica, 'get', key), 'kept');
     await eventually(async () => assert.match(await cli(victim, 'role'), /^slave/), { timeoutMs: 15000, what: 'restarted node follows' });
     await waitHealthy(cl.all);
+  });
+
+  it('a restarted replica full-syncs before it serves READONLY reads', async () => {
+    cl = await startZoneCluster();
+    const primary = cl.primaries[1]!;
+    const replica = cl.replicas[1]!;
+    const key = await keyOwnedBy(primary, 'q');
+    assert.equal(await cli(primary, 'set', key, 'held'), 'OK');
+    const fullBefore = Number(await infoField(primary, 'stats', 'sync_full'));
+    replica.handle.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    await restartZoneNode(replica);
+    // Never nil for a key its primary holds: MASTERDOWN/LOADING until the sync, then the value.
+    const deadline = Date.now() + 20000;
+    let got = '';
+    while (Date.now() < deadline && got !== 'held') {
+      const r = await redisCliLines(replica, `READONLY\nGET ${key}\n`);
+      got = r[1] ?? '';
+      assert.notEqual(got, '', 'the restarted replica answered nil before its full sync');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    assert.equal(got, 'held');
+    assert.equal(Number(await infoField(primary, 'stats', 'sync_full')), fullBefore + 1);
   });
 
   it('a replication link cut for less than node timeout resumes with a partial sync', async () => {

@@ -224,6 +224,8 @@ export class ReplicaElection {
   private retryNotBeforeMs = -Infinity;
   /** The primary the state belongs to; a new primary resets everything. */
   private forPrimaryId = '';
+  /** yieldToNewerEpoch was used for this primary. */
+  private yielded = false;
   /** Last reason logged for not running, so it is logged once, not every tick. */
   private lastRefusal = '';
 
@@ -267,6 +269,7 @@ export class ReplicaElection {
       this.phase = { kind: 'idle' };
       this.retryNotBeforeMs = -Infinity;
       this.lastRefusal = '';
+      this.yielded = false;
     }
     if (this.phase.kind === 'promoted') return o;
 
@@ -329,6 +332,27 @@ export class ReplicaElection {
       o.effects.push(event('election-start', { phase: 'election start', epoch, rank, primary: primary.id, offset: v.myReplOffset, force: force ? 1 : 0, sinceFailMs: primary.fail ? nowMs - primary.failTimeMs : -1 }));
       this.sendRequests(v, epoch, force, this.phase.acks, o);
     }
+    return o;
+  }
+
+  /**
+   * Another election ran in a newer epoch while ours has not won (many shards
+   * failing at once all pick currentEpoch + 1, and a voter votes once per
+   * epoch): give up this attempt now instead of after 2 x node timeout, and
+   * run again after a fresh random delay of up to one rank step, in a newer
+   * epoch. Safe: a win still needs a majority within one epoch, and voters
+   * still refuse a second replica of one shard within 2 x node timeout.
+   */
+  yieldToNewerEpoch(currentEpoch: number, nowMs: number, random: () => number): FailoverOutput {
+    const o = emptyOutput();
+    const p = this.phase;
+    if (this.yielded || p.kind !== 'requesting' || currentEpoch <= p.epoch || nowMs - p.startedMs < 2 * this.tuning.requestResendMs) return o;
+    // Once per failed primary: two siblings yielding to each other's epochs
+    // would livelock (each new attempt supersedes the other's).
+    this.yielded = true;
+    this.retryNotBeforeMs = nowMs + Math.floor(random() * this.tuning.rankStepMs);
+    this.phase = { kind: 'idle' };
+    o.effects.push(event('election-superseded', { phase: 'votes', epoch: p.epoch, newer: currentEpoch, votes: p.acks.size }));
     return o;
   }
 

@@ -157,6 +157,7 @@ export class FailoverGlue {
       const p = this.host.node(me.primaryId);
       // The election view is O(N); build it only when an election can run.
       if ((p && p.fail) || this.mfReplica.readyToElect || this.election.state !== 'idle') {
+        this.apply(this.election.yieldToNewerEpoch(this.host.currentEpoch(), nowMs, this.host.random), nowMs);
         this.apply(this.election.tick(this.electionView(), nowMs, this.host.random), nowMs);
       }
     }

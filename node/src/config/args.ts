@@ -5,6 +5,7 @@
 // Errors are FatalConfigError (main prints Redis's "FATAL CONFIG FILE ERROR"
 // block and exits 1) or ConfigOpenError (a config file could not be read).
 
+import { splitArgs } from '../core/split-args.js';
 import { readFileSync, readdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../core/glob.js';
@@ -216,63 +217,4 @@ export function applyConfigText(text: string, config: Config, opts: LoadOptions 
   }
 }
 
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\v' || c === '\f';
-}
-
-function isHex(c: string | undefined): boolean {
-  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
-}
-
-/**
- * Redis's sdssplitargs: words separated by blanks; "double quotes" with C
- * escapes (\n \r \t \b \a \xHH), 'single quotes' with only \' ; a closing
- * quote must be followed by a blank or the end. Returns null on unbalanced
- * quotes.
- */
-export function splitArgs(line: string): string[] | null {
-  const out: string[] = [];
-  let i = 0;
-  const n = line.length;
-  for (;;) {
-    while (i < n && isSpace(line[i])) i++;
-    if (i >= n) return out;
-    let cur = '';
-    let inq = false;
-    let insq = false;
-    let done = false;
-    while (!done) {
-      const c = line[i];
-      if (inq) {
-        if (c === undefined) return null;
-        if (c === '\\' && line[i + 1] === 'x' && isHex(line[i + 2]) && isHex(line[i + 3])) {
-          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
-          i += 3;
-        } else if (c === '\\' && i + 1 < n) {
-          i++;
-          const e = line[i]!;
-          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
-        } else if (c === '"') {
-          // The closing quote must be followed by a blank or the end.
-          if (i + 1 < n && !isSpace(line[i + 1])) return null;
-          done = true;
-        } else cur += c;
-      } else if (insq) {
-        if (c === undefined) return null;
-        if (c === '\\' && line[i + 1] === "'") {
-          i++;
-          cur += "'";
-        } else if (c === "'") {
-          if (i + 1 < n && !isSpace(line[i + 1])) return null;
-          done = true;
-        } else cur += c;
-      } else if (c === undefined || isSpace(c)) {
-        done = true;
-      } else if (c === '"') inq = true;
-      else if (c === "'") insq = true;
-      else cur += c;
-      if (i < n) i++;
-    }
-    out.push(cur);
-  }
-}
+export { splitArgs };

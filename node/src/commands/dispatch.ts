@@ -95,20 +95,10 @@ export class Dispatcher {
 
   /** Writes an error reply for s and counts it. */
   reject(s: Session, message: string, cmd: CompiledCommand | null): void {
-    if (s.inMulti && cmd !== null && cmd.fullName === 'exec') {
-      // A refused EXEC ends the transaction, naming why (Redis's execCommandAbort).
-      cmd.stat.rejectedCalls++;
-      discardTransaction(s);
-      s.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
-      return;
-    }
     if (cmd && cmd.spec.name === 'exec' && !cmd.parent) {
       // Redis's rejectCommand on EXEC aborts the transaction (execCommandAbort),
       // even outside MULTI, and words the reason without its ERR prefix.
-      s.inMulti = false;
-      s.multiQueue = [];
-      s.multiError = false;
-      this.node.watches.unwatchAll(s);
+      discardTransaction(s);
       s.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
       cmd.stat.rejectedCalls++;
       return;
@@ -170,10 +160,7 @@ export class Dispatcher {
         if (cmd.spec.name === 'exec' && !cmd.parent) {
           // A gate (cluster routing) refusing EXEC discards the transaction and
           // answers plainly (Redis's clusterRedirectClient), not EXECABORT.
-          s.inMulti = false;
-          s.multiQueue = [];
-          s.multiError = false;
-          this.node.watches.unwatchAll(s);
+          discardTransaction(s);
           s.error(refusal);
           cmd.stat.rejectedCalls++;
         } else this.reject(s, refusal, cmd);

@@ -7,14 +7,7 @@ import type { Session } from '../session.js';
 import type { Value } from '../../keyspace/values.js';
 import { cloneStringValue } from '../../keyspace/types/strings.js';
 
-/** lookupKeyRead: touches the key and counts a hit or a miss. */
-export function lookupRead(s: Session, key: string): Value | undefined {
-  const ks = s.node.keyspace;
-  const v = s.db.read(key, ks.nowMs);
-  if (v === undefined) ks.stats.keyspaceMisses++;
-  else ks.stats.keyspaceHits++;
-  return v;
-}
+export { lookupRead } from '../lookup.js';
 
 /** lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts a hit or a miss, leaves the stamp alone. */
 export function lookupReadNoTouch(s: Session, key: string): Value | undefined {

@@ -2,8 +2,8 @@
 // semantics (hits and misses are counted only on reads, as lookupKeyRead
 // does) and the listpack thresholds taken from the configuration.
 
+import { readTyped, writeTypedIn } from '../lookup.js';
 import type { Config } from '../../config/config.js';
-import { Err, ReplyError } from '../../core/errors.js';
 import { DEFAULT_HASH_LIMITS, HashValue, type HashLimits } from '../../keyspace/types/hash.js';
 import type { Session } from '../session.js';
 
@@ -45,23 +45,12 @@ export function hashLimits(config: Config): HashLimits {
 
 /** lookupKeyRead + checkType: undefined if missing; throws WRONGTYPE. */
 export function readHash(s: Session, key: string): HashValue | undefined {
-  const ks = s.node.keyspace;
-  const v = s.db.read(key, ks.nowMs);
-  if (v === undefined) {
-    ks.stats.keyspaceMisses++;
-    return undefined;
-  }
-  ks.stats.keyspaceHits++;
-  if (!(v instanceof HashValue)) throw new ReplyError(Err.wrongType);
-  return v;
+  return readTyped(s, key, HashValue);
 }
 
 /** lookupKeyWrite + checkType: no hit/miss counting. */
 export function writeHash(s: Session, key: string): HashValue | undefined {
-  const v = s.db.read(key, s.node.keyspace.nowMs);
-  if (v === undefined) return undefined;
-  if (!(v instanceof HashValue)) throw new ReplyError(Err.wrongType);
-  return v;
+  return writeTypedIn(s.db, key, s.node.keyspace.nowMs, HashValue);
 }
 
 /**

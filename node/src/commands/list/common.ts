@@ -4,6 +4,7 @@
 // and the argument rules the list commands share (LEFT|RIGHT, timeouts,
 // ranges, numkeys).
 
+import { readTyped, writeTypedIn } from '../lookup.js';
 import { Err, ReplyError, wrongArity } from '../../core/errors.js';
 import type { Database } from '../../keyspace/database.js';
 import { ListValue } from '../../keyspace/types/list.js';
@@ -13,23 +14,12 @@ import type { Session } from '../session.js';
 
 /** lookupKeyRead + checkType: undefined if missing; throws WRONGTYPE. */
 export function readList(s: Session, key: string): ListValue | undefined {
-  const ks = s.node.keyspace;
-  const v = s.db.read(key, ks.nowMs);
-  if (v === undefined) {
-    ks.stats.keyspaceMisses++;
-    return undefined;
-  }
-  ks.stats.keyspaceHits++;
-  if (!(v instanceof ListValue)) throw new ReplyError(Err.wrongType);
-  return v;
+  return readTyped(s, key, ListValue);
 }
 
 /** lookupKeyWrite + checkType on any database: no hit/miss counting. */
 export function writeListIn(db: Database, key: string, nowMs: number): ListValue | undefined {
-  const v = db.read(key, nowMs);
-  if (v === undefined) return undefined;
-  if (!(v instanceof ListValue)) throw new ReplyError(Err.wrongType);
-  return v;
+  return writeTypedIn(db, key, nowMs, ListValue);
 }
 
 /** lookupKeyWrite + checkType in the session's database. */

@@ -3,8 +3,8 @@
 // does), the intset threshold from the configuration, and the multi-key
 // algebra behind SINTER*, SUNION* and SDIFF*.
 
+import { readTyped, writeTypedIn } from '../lookup.js';
 import type { Config } from '../../config/config.js';
-import { Err, ReplyError } from '../../core/errors.js';
 import { DEFAULT_SET_LIMITS, SetValue, type SetLimits } from '../../keyspace/types/set.js';
 import type { Session } from '../session.js';
 
@@ -39,23 +39,12 @@ export function setLimits(config: Config): SetLimits {
 
 /** lookupKeyRead + checkType: undefined if missing; throws WRONGTYPE. */
 export function readSet(s: Session, key: string): SetValue | undefined {
-  const ks = s.node.keyspace;
-  const v = s.db.read(key, ks.nowMs);
-  if (v === undefined) {
-    ks.stats.keyspaceMisses++;
-    return undefined;
-  }
-  ks.stats.keyspaceHits++;
-  if (!(v instanceof SetValue)) throw new ReplyError(Err.wrongType);
-  return v;
+  return readTyped(s, key, SetValue);
 }
 
 /** lookupKeyWrite + checkType: no hit/miss counting. */
 export function writeSet(s: Session, key: string): SetValue | undefined {
-  const v = s.db.read(key, s.node.keyspace.nowMs);
-  if (v === undefined) return undefined;
-  if (!(v instanceof SetValue)) throw new ReplyError(Err.wrongType);
-  return v;
+  return writeTypedIn(s.db, key, s.node.keyspace.nowMs, SetValue);
 }
 
 /** After removing members from an existing set: deletes it when empty (with "del"), else signals the change. */

@@ -2,7 +2,8 @@
 // type check, the encoding limits from the config, range parsing with
 // zslParseRange/zslParseLexRange's exact acceptance, and reply shapes.
 
-import { Err, ReplyError } from '../../core/errors.js';
+import { readTyped, writeTypedIn } from '../lookup.js';
+import { ReplyError } from '../../core/errors.js';
 import type { Database } from '../../keyspace/database.js';
 import { ZSetValue, type LexBound, type LexRange, type ScoreRange, type ZSetLimits } from '../../keyspace/types/zset.js';
 import type { ReplyWriter } from '../../resp/writer.js';
@@ -25,15 +26,7 @@ export function zsetLimits(s: Session): ZSetLimits {
  * for read commands, and refuses a key of another type.
  */
 export function readZset(s: Session, key: string): ZSetValue | undefined {
-  const ks = s.node.keyspace;
-  const v = s.db.read(key, ks.nowMs);
-  if (v === undefined) {
-    ks.stats.keyspaceMisses++;
-    return undefined;
-  }
-  ks.stats.keyspaceHits++;
-  if (v instanceof ZSetValue) return v;
-  throw new ReplyError(Err.wrongType);
+  return readTyped(s, key, ZSetValue);
 }
 
 /** lookupKeyWrite + checkType: no hit/miss statistics. */
@@ -42,10 +35,7 @@ export function writeZset(s: Session, key: string): ZSetValue | undefined {
 }
 
 export function zsetIn(db: Database, key: string, nowMs: number): ZSetValue | undefined {
-  const v = db.read(key, nowMs);
-  if (v === undefined) return undefined;
-  if (v instanceof ZSetValue) return v;
-  throw new ReplyError(Err.wrongType);
+  return writeTypedIn(db, key, nowMs, ZSetValue);
 }
 
 /** After removing members: deletes an emptied key (with its "del" event) or records the change. */

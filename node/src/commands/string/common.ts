@@ -5,19 +5,12 @@
 
 import type { Session } from '../session.js';
 import type { Config } from '../../config/config.js';
-import type { Value } from '../../keyspace/values.js';
 import { Err, ReplyError } from '../../core/errors.js';
 import { parseInt64 } from '../args.js';
 import { markExposed } from '../../keyspace/types/strings.js';
 
 /** Looks key up for reading, counting a keyspace hit or miss as lookupKeyRead does. */
-export function readKey(s: Session, key: string): Value | undefined {
-  const ks = s.node.keyspace;
-  const v = s.db.read(key, ks.nowMs);
-  if (v === undefined) ks.stats.keyspaceMisses++;
-  else ks.stats.keyspaceHits++;
-  return v;
-}
+export { lookupRead as readKey } from '../lookup.js';
 
 /** Bulk reply of a string value; a Buffer is marked exposed since the writer may keep it. */
 export function replyValue(s: Session, v: string | Buffer): void {

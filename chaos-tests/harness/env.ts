@@ -9,6 +9,7 @@
 //   CHAOS_KEEP_DATA=1               keep data dirs (logs) of passing runs too
 //   CHAOS_EXTRA_ARGS="--a b ..."    extra directives for every node
 //   CHAOS_RESULTS_DIR               where per-run JSON goes (default chaos-tests/results/runs)
+//   CHAOS_SYNC_REPLICAS=2           replicas per shard in synchronous mode (at least the scenario's own)
 
 import path from 'node:path';
 import { REPO_ROOT, type ServerKind } from '../../coordinator/src/local/cluster.js';
@@ -22,6 +23,14 @@ export interface ChaosEnv {
   readonly keepData: boolean;
   readonly extraArgs: readonly string[];
   readonly resultsDir: string;
+  /**
+   * Synchronous mode refuses writes on a shard with no live replica in
+   * another zone, so with one replica a single failure makes the shard
+   * unwritable until the victim is back: that is the guarantee, not a
+   * finding. Two replicas per shard (one per other zone) is how sync mode is
+   * meant to be deployed and what the suite measures by default.
+   */
+  readonly syncReplicas: number;
 }
 
 function int(name: string, d: number): number {
@@ -45,5 +54,6 @@ export function chaosEnv(): ChaosEnv {
     keepData: process.env['CHAOS_KEEP_DATA'] === '1',
     extraArgs: extra ? extra.split(' ').filter((a) => a !== '') : [],
     resultsDir: process.env['CHAOS_RESULTS_DIR'] ?? path.join(REPO_ROOT, 'chaos-tests/results/runs'),
+    syncReplicas: Math.max(1, int('CHAOS_SYNC_REPLICAS', 2)),
   };
 }

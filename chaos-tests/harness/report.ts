@@ -20,7 +20,7 @@ export function summaryLine(r: RunResult): string {
   const errs = Object.entries(r.errorsByKind).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
   const lost = r.verdict ? `${r.verdict.ackedWritesLost} of ${r.verdict.setsAcked + r.verdict.incrsAcked} acked writes lost` : 'writes not checked';
   const rejoin = r.oldPrimaryRejoinedAsReplica === undefined ? '' : `, old primary rejoined as replica ${r.oldPrimaryRejoinedAsReplica ? 'yes' : 'NO'}`;
-  return `[${r.server} ${r.scenario} ${r.mode} #${r.run}] ${r.fault}: failover ${ms(r.failoverMs)}, first write on affected slots ${ms(r.recoveryMs)}, `
+  return `[${r.server} ${r.scenario} ${r.mode} ${r.topology} #${r.run}] ${r.fault}: failover ${ms(r.failoverMs)}, first write on affected slots ${ms(r.recoveryMs)}, `
     + `unavailable ${ms(r.unavailableMs)}, ${lost}, client errors {${errs}}, converged ${r.converged ? 'yes' : 'NO'}, check ${r.checkClean ? 'clean' : 'NOT clean'}${rejoin}`
     + (r.error ? `, ERROR ${r.error}` : '');
 }
@@ -28,6 +28,7 @@ export function summaryLine(r: RunResult): string {
 export interface TableRow {
   readonly scenario: string;
   readonly mode: string;
+  readonly topology: string;
   readonly server: string;
   readonly runs: number;
   readonly recoveryMedianMs?: number;
@@ -51,7 +52,7 @@ function median(xs: readonly number[]): number | undefined {
 export function aggregate(results: readonly RunResult[]): TableRow[] {
   const groups = new Map<string, RunResult[]>();
   for (const r of results) {
-    const k = `${r.server}\0${r.scenario}\0${r.mode}`;
+    const k = `${r.server}\0${r.scenario}\0${r.mode}\0${r.topology}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()].map((rs) => {
@@ -63,7 +64,7 @@ export function aggregate(results: readonly RunResult[]): TableRow[] {
     const rm = median(rec);
     const fm = median(fo);
     return {
-      scenario: first.scenario, mode: first.mode, server: first.server, runs: rs.length,
+      scenario: first.scenario, mode: first.mode, topology: first.topology, server: first.server, runs: rs.length,
       ...(rm !== undefined ? { recoveryMedianMs: rm, recoveryMaxMs: Math.max(...rec) } : {}),
       ...(fm !== undefined ? { failoverMedianMs: fm } : {}),
       ackedWritesLostTotal: lost.reduce((a, b) => a + b, 0), ackedWritesLostMax: Math.max(...lost),
@@ -77,8 +78,8 @@ export function aggregate(results: readonly RunResult[]): TableRow[] {
 
 export function formatSuiteTable(rows: readonly TableRow[]): string {
   return formatTable(
-    ['SERVER', 'SCENARIO', 'MODE', 'RUNS', 'RECOVERY MEDIAN', 'RECOVERY MAX', 'FAILOVER MEDIAN', 'ACKED LOST (TOTAL/MAX RUN)', 'ACKED WRITES', 'CONVERGED+CLEAN', 'OLD PRIMARY REJOINED', 'RUN ERRORS'],
-    rows.map((r) => [r.server, r.scenario, r.mode, String(r.runs), ms(r.recoveryMedianMs), ms(r.recoveryMaxMs), ms(r.failoverMedianMs),
+    ['SERVER', 'SCENARIO', 'MODE', 'TOPOLOGY', 'RUNS', 'RECOVERY MEDIAN', 'RECOVERY MAX', 'FAILOVER MEDIAN', 'ACKED LOST (TOTAL/MAX RUN)', 'ACKED WRITES', 'CONVERGED+CLEAN', 'OLD PRIMARY REJOINED', 'RUN ERRORS'],
+    rows.map((r) => [r.server, r.scenario, r.mode, r.topology, String(r.runs), ms(r.recoveryMedianMs), ms(r.recoveryMaxMs), ms(r.failoverMedianMs),
       `${r.ackedWritesLostTotal}/${r.ackedWritesLostMax}`, String(r.ackedWrites), `${r.converged}/${r.runs}`, r.rejoined, String(r.errors)]),
   );
 }

@@ -27,6 +27,8 @@ export interface RunResult {
   readonly mode: Mode;
   readonly server: string;
   readonly nodeTimeoutMs: number;
+  /** Shards x replicas per shard, e.g. "3x2". */
+  readonly topology: string;
   readonly run: number;
   readonly startedAt: string;
   readonly fault: string;
@@ -90,9 +92,10 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
   let oldPrimaryRejoinedAsReplica: boolean | undefined;
   let victimsRejoined = false;
   let error: string | undefined;
+  const replicas = o.mode === 'sync' ? Math.max(s.replicas, env.syncReplicas) : s.replicas;
   try {
     cluster = await startChaosCluster({
-      server: env.server, shards: s.shards, replicas: s.replicas, nodeTimeoutMs: env.nodeTimeoutMs,
+      server: env.server, shards: s.shards, replicas, nodeTimeoutMs: env.nodeTimeoutMs,
       basePort: env.basePort, syncReplication: o.mode === 'sync', extraArgs: env.extraArgs,
     });
     const c = cluster;
@@ -187,7 +190,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
   const errorsByKind: Record<string, number> = {};
   for (const [k, v] of [...(workload?.errorsByKind ?? new Map<string, number>())].sort((a, b) => b[1] - a[1])) errorsByKind[k] = v;
   return {
-    scenario: s.name, title: s.title, mode: o.mode, server: env.server, nodeTimeoutMs: env.nodeTimeoutMs, run: o.run, startedAt,
+    scenario: s.name, title: s.title, mode: o.mode, server: env.server, nodeTimeoutMs: env.nodeTimeoutMs, topology: `${s.shards}x${replicas}`, run: o.run, startedAt,
     fault: injected?.description ?? '(not injected)', ...(injected?.rules ? { rules: injected.rules } : {}),
     ...(failoverMs !== undefined ? { failoverMs } : {}), ...(recoveryMs !== undefined ? { recoveryMs } : {}),
     ...(unavailableMs !== undefined ? { unavailableMs } : {}),

@@ -33,7 +33,7 @@ export interface Scenario {
   readonly title: string;
   readonly shards: number;
   readonly replicas: number;
-  /** One node or link fails: synchronous mode must lose no acknowledged write. */
+  /** One node, one link or one zone fails (the sync-mode guarantee): synchronous mode must lose no acknowledged write. */
   readonly singleFailure: boolean;
   /** A replica must take over the victims' slots before healing. */
   readonly expectFailover: boolean;
@@ -141,7 +141,7 @@ function zoneNodes(ctx: FaultContext, zone: string): NodeRecord[] {
 export const killZone: Scenario = {
   name: 'kill-zone',
   title: 'kill -9 every node of one zone; restart them',
-  shards: 3, replicas: 1, singleFailure: false, expectFailover: true, recoveryGate: 'fault',
+  shards: 3, replicas: 1, singleFailure: true, expectFailover: true, recoveryGate: 'fault',
   async inject(ctx) {
     const [p] = await pickPrimaries(ctx, 1, false);
     if (!p) throw new Error('no primary');

@@ -50,7 +50,30 @@ export interface ReplicationState {
   readonly primaryAckedOffset: number;
 }
 
-export interface ClusterCoreOptions {
+/**
+ * The failover directives (CONFIG SET-able, as in Redis). The core takes them
+ * at construction (ClusterCoreOptions) and again whenever one changes
+ * (ClusterCore.setFailoverSettings): the election reads them on every tick,
+ * so a change applies to the next decision, a running election included.
+ */
+export interface FailoverSettings {
+  /** cluster-replica-validity-factor (0 = a replica with any data age may run). */
+  readonly validityFactor: number;
+  /** repl-ping-replica-period in ms: part of the data-age bound. */
+  readonly replPingPeriodMs: number;
+  /** cluster-migration-barrier. */
+  readonly migrationBarrier: number;
+  /** cluster-allow-replica-migration. */
+  readonly allowReplicaMigration: boolean;
+  /** cluster-sync-replication: elect only a replica holding every acknowledged write. */
+  readonly syncReplication: boolean;
+}
+
+/**
+ * Failover settings left out take their defaults: validity factor 10, ping
+ * period 10000 ms, barrier 1, replica migration allowed (Redis 7), sync off.
+ */
+export interface ClusterCoreOptions extends Partial<FailoverSettings> {
   readonly myself: MyselfIdentity;
   readonly nodeTimeoutMs: number;
   readonly requireFullCoverage: boolean;
@@ -58,16 +81,6 @@ export interface ClusterCoreOptions {
   readonly nowMs: number;
   /** Loaded from nodes.conf; absent for a fresh node. */
   readonly persisted?: PersistedClusterConfig;
-  /** cluster-replica-validity-factor (default 10; 0 = a replica with any data age may run). */
-  readonly validityFactor?: number;
-  /** repl-ping-replica-period in ms (default 10000): part of the data-age bound. */
-  readonly replPingPeriodMs?: number;
-  /** cluster-migration-barrier (default 1). */
-  readonly migrationBarrier?: number;
-  /** cluster-allow-replica-migration (default true, as Redis 7). */
-  readonly allowReplicaMigration?: boolean;
-  /** cluster-sync-replication: elect only a replica holding every acknowledged write (default false). */
-  readonly syncReplication?: boolean;
 }
 
 /** One failover as this node saw it (ms on the adapter's clock; null = phase not seen here). */

@@ -9,7 +9,7 @@
 // the message budget this design keeps at 1,500 nodes.
 
 import { assert } from '../core/errors.js';
-import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, FailoverTimelineEntry, MyselfIdentity, PersistedClusterConfig, PersistedNode, ReplicationState } from './api.js';
+import type { AdminResult, ClusterCoreApi, ClusterCoreOptions, Drained, FailoverSettings, FailoverTimelineEntry, MyselfIdentity, PersistedClusterConfig, PersistedNode, ReplicationState } from './api.js';
 import { collisionLoser, shouldBumpWithoutConsensus } from './epochs.js';
 import { DEFAULT_FAILOVER_OPTIONS, FailoverGlue, type FailoverHost } from './failover-glue.js';
 import { FailureReports, failQuorum } from './failure-reports.js';
@@ -1344,6 +1344,11 @@ export class ClusterCore implements ClusterCoreApi {
   setReplicationState(state: ReplicationState, nowMs: number): void {
     void nowMs;
     this.failover.setReplicationState(state);
+  }
+
+  /** CONFIG SET of a failover directive (cluster-sync-replication, ...): applies from the next tick; returns the settings now in force. */
+  setFailoverSettings(changes: Partial<FailoverSettings>): FailoverSettings {
+    return this.failover.setSettings(changes);
   }
 
   /** CLUSTER FAILOVER [FORCE|TAKEOVER]. */

@@ -9,7 +9,7 @@
 // Pure: time is nowMs, randomness the core's injected source.
 
 import { assert } from '../core/errors.js';
-import type { AdminResult, FailoverTimelineEntry, ReplicationState } from './api.js';
+import type { AdminResult, FailoverSettings, FailoverTimelineEntry, ReplicationState } from './api.js';
 import { ReplicaElection, type FailoverOutput, type ReplicaElectionView, type SiblingInfo } from './election.js';
 import { ManualFailoverPrimary, ManualFailoverReplica, type ManualMode, type ManualReplicaView } from './manual-failover.js';
 import type { NodeRecord } from './node-record.js';
@@ -44,21 +44,20 @@ export interface FailoverHost {
   setMyPrimary(primaryId: string, reason: string, nowMs: number): void;
 }
 
-export interface FailoverOptions {
-  readonly validityFactor: number;
-  readonly replPingPeriodMs: number;
-  readonly migrationBarrier: number;
-  readonly allowReplicaMigration: boolean;
-  readonly syncReplication: boolean;
-}
-
-export const DEFAULT_FAILOVER_OPTIONS: FailoverOptions = {
+export const DEFAULT_FAILOVER_OPTIONS: FailoverSettings = {
   validityFactor: 10,
   replPingPeriodMs: 10_000,
   migrationBarrier: 1,
   allowReplicaMigration: true,
   syncReplication: false,
 };
+
+function checkedSettings(s: FailoverSettings): FailoverSettings {
+  assert(Number.isInteger(s.validityFactor) && s.validityFactor >= 0, 'validityFactor is a non-negative integer');
+  assert(Number.isFinite(s.replPingPeriodMs) && s.replPingPeriodMs >= 0, 'replPingPeriodMs is non-negative');
+  assert(Number.isInteger(s.migrationBarrier) && s.migrationBarrier >= 0, 'migrationBarrier is a non-negative integer');
+  return { ...s };
+}
 
 /** Replica migration needs an O(N) view; once a second is plenty (its own delay is 5 s). */
 const MIGRATION_CHECK_MS = 1000;
@@ -80,12 +79,26 @@ export class FailoverGlue {
   /** Promoted here and no write recorded yet: noteFirstWriteAccepted is O(1) otherwise. */
   private awaitingFirstWrite: MutableEntry | null = null;
 
+  private opts: FailoverSettings;
+
   constructor(
     private readonly host: FailoverHost,
-    private readonly opts: FailoverOptions,
+    opts: FailoverSettings,
     lastVoteEpoch: number,
   ) {
+    this.opts = checkedSettings(opts);
     this.voter = new Voter(lastVoteEpoch);
+  }
+
+  /**
+   * CONFIG SET of a failover directive. Nothing is cached from the settings:
+   * the views are built from them on each tick, so a running election sees
+   * the change at its next tick (sync mode turned on stops a replica that is
+   * behind the acknowledged offset from running; turned off lets it run).
+   */
+  setSettings(changes: Partial<FailoverSettings>): FailoverSettings {
+    this.opts = checkedSettings({ ...this.opts, ...changes });
+    return this.opts;
   }
 
   get lastVoteEpoch(): number {

@@ -19,6 +19,7 @@ import { randomHexId, realRandom, wallClockMs } from '../runtime/clock.js';
 import { ClusterRuntime } from './cluster-runtime.js';
 import { addReplicationService, type NodeReplication } from './replication-node.js';
 import { SyncReplication } from '../services/sync-replication.js';
+import { FAILOVER_DIRECTIVES, failoverSettingsFrom } from '../config/failover-settings.js';
 import { handOverBeforeShutdown, sendAdminCommand } from './shutdown.js';
 import { setTimer } from '../runtime/clock.js';
 
@@ -148,12 +149,14 @@ export class ClusterSetup implements ClusterHost {
       random: realRandom(),
       nowMs,
       ...(persisted ? { persisted } : {}),
-      // Read once at start: the core takes them as construction options.
-      validityFactor: cfg.getNumber('cluster-replica-validity-factor'),
-      replPingPeriodMs: cfg.getNumber('repl-ping-replica-period') * 1000,
-      migrationBarrier: cfg.getNumber('cluster-migration-barrier'),
-      allowReplicaMigration: cfg.getBool('cluster-allow-replica-migration'),
-      syncReplication: cfg.getBool('cluster-sync-replication'),
+      ...failoverSettingsFrom(cfg),
+    });
+    // CONFIG SET of a failover directive reaches the election too, not only
+    // the services that read the config on each use (sync-mode write holds).
+    cfg.onChange((name) => {
+      if (!FAILOVER_DIRECTIVES.has(name)) return;
+      const s = this.runtime.run(() => this.core.setFailoverSettings(failoverSettingsFrom(cfg)));
+      logger.info('Failover settings changed', { directive: name, ...s });
     });
     logger.info(persisted ? 'Node configuration loaded, I\'m ' + this.core.view.myId : 'No cluster configuration found, I\'m ' + this.core.view.myId, { file: this.file });
     const repl = this.replication;

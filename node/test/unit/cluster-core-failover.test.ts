@@ -88,6 +88,37 @@ describe('cluster core: failover integration', () => {
     assert.equal(net.act(r[0]!, (c) => c.manualFailover('default', net.nowMs)), 'ERR Master is down or failed, please use CLUSTER FAILOVER FORCE');
   });
 
+  it('setFailoverSettings (CONFIG SET cluster-sync-replication) changes the election rule of a running core', () => {
+    const { net, p, r } = formed(6);
+    const refusals: string[] = [];
+    const previous = net.onEffect;
+    net.onEffect = (n, e) => {
+      previous?.(n, e);
+      if (n === r[0] && e.kind === 'event' && e.name === 'election-refused') refusals.push(String(e.fields['reason']));
+    };
+    net.act(r[0]!, (c) => c.replicate(p[0]!.core.myId));
+    net.runTicks(20);
+    // r0 holds offset 50 while its primary said 100 was acknowledged: in sync mode it must not run.
+    const behind = { offset: 50, primaryLinkDownSinceMs: null, primaryAckedOffset: 100 };
+    net.act(r[0]!, (c) => c.setReplicationState(behind, net.nowMs));
+    assert.equal(net.act(r[0]!, (c) => c.setFailoverSettings({ syncReplication: true })).syncReplication, true);
+    net.kill(p[0]!.name);
+    net.runTicks(60);
+    assert.ok(!r[0]!.core.isPrimary, 'sync mode on: a replica behind the acknowledged offset does not run');
+    assert.deepEqual(refusals, ['sync-behind-acked-offset']);
+    // Turned off at runtime: the same replica, same offsets, now runs and wins.
+    net.act(r[0]!, (c) => c.setFailoverSettings({ syncReplication: false }));
+    net.runTicks(30);
+    assert.ok(r[0]!.core.isPrimary, 'sync mode off: the replica took over');
+  });
+
+  it('setFailoverSettings rejects values the directives cannot hold and keeps the others', () => {
+    const { net, r } = formed(7);
+    assert.throws(() => net.act(r[0]!, (c) => c.setFailoverSettings({ migrationBarrier: -1 })));
+    const s = net.act(r[0]!, (c) => c.setFailoverSettings({ validityFactor: 0 }));
+    assert.deepEqual({ ...s }, { validityFactor: 0, replPingPeriodMs: 10_000, migrationBarrier: 1, allowReplicaMigration: true, syncReplication: false });
+  });
+
   it('nextWakeMs asks for a tick before the periodic one while the primary is about to be PFAIL or an election waits', () => {
     const { net, p, r } = formed(5);
     net.act(r[0]!, (c) => c.replicate(p[0]!.core.myId));

@@ -5,7 +5,8 @@
 
 import type { LocalCluster, NodeRecord } from '../../coordinator/src/local/cluster.js';
 import { eventually } from '../../coordinator/src/local/eventually.js';
-import { nodeCommand } from '../../coordinator/src/local/admin.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { clusterNodes, nodeCommand, redisCli, slotCount } from '../../coordinator/src/local/admin.js';
 import { liveTopology, type LiveNode } from './chaos-cluster.js';
 import * as iptables from './iptables.js';
 
@@ -218,7 +219,65 @@ export const restartPrimaryFast: Scenario = {
   async heal() { /* restarted inside inject */ },
 };
 
-export const ALL_SCENARIOS: readonly Scenario[] = [killPrimary, killReplica, stopPrimary, killZone, partitionZone, killTwoPrimaries, restartPrimaryFast];
+/** The redis-cli reshard a migration scenario started; the heal step makes sure it is gone. */
+let reshardProcess: ChildProcess | undefined;
+
+/** Slots that `migrateSlots` asks redis-cli to move: enough that the kill lands mid-way. */
+const MIGRATE_SLOTS = 2000;
+
+export const killDuringMigration: Scenario = {
+  name: 'kill-during-migration',
+  title: 'kill -9 the source primary in the middle of a slot migration (redis-cli --cluster reshard); fix with redis-cli --cluster fix',
+  shards: 3, replicas: 1, singleFailure: true, expectFailover: true, recoveryGate: 'fault',
+  async inject(ctx) {
+    const topo = await liveTopology(ctx.cluster);
+    const [p] = await pickPrimaries(ctx, 1, false);
+    if (!p) throw new Error('no primary');
+    const target = topo.find((n) => n.role === 'primary' && n.slots.length > 0 && n.id !== p.id);
+    if (!target) throw new Error('no target primary');
+    const before = slotCount(p.slots);
+    const ep = ctx.cluster.endpoint(p.record);
+    const child = spawn('redis-cli', ['--cluster', 'reshard', `${ep.host}:${ep.port}`, '--cluster-from', p.id, '--cluster-to', target.id,
+      '--cluster-slots', String(MIGRATE_SLOTS), '--cluster-yes'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    reshardProcess = child;
+    // Kill once a few dozen slots have moved: keys are then on both sides and a slot is open.
+    await eventually(async () => {
+      if (child.exitCode !== null) throw new Error(`redis-cli --cluster reshard ended (exit ${child.exitCode}) before the kill`);
+      const me = (await clusterNodes(ep, 1000)).find((l) => l.myself);
+      return me !== undefined && slotCount(me.slots) <= before - 40;
+    }, { timeoutMs: 60000, intervalMs: 10, what: 'the migration to be under way' });
+    const live = (await liveTopology(ctx.cluster)).find((n) => n.id === p.id) ?? p;
+    killAll(ctx, [p.record]);
+    const faultAtMs = ctx.now();
+    await gone(ctx, [p.record]);
+    return {
+      description: `kill -9 primary ${p.record.port} (zone ${p.record.zone}) while redis-cli moved ${MIGRATE_SLOTS} of its slots to ${target.record.port} (${before - slotCount(live.slots)} moved)`,
+      victims: [p.record], victimPrimaries: [live], faultAtMs,
+    };
+  },
+  async heal(ctx, inj) {
+    const child = reshardProcess;
+    reshardProcess = undefined;
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await eventually(() => child.exitCode !== null || child.signalCode !== null, { timeoutMs: 5000, intervalMs: 20, what: 'redis-cli to exit' });
+    }
+    await restart(ctx, inj.victims);
+    // The old primary must be a replica again before fix looks at the cluster, or fix sees a third party.
+    await eventually(async () => (await Promise.all(inj.victims.map((v) => isLinkedReplica(ctx.cluster, v).catch(() => false)))).every(Boolean), { timeoutMs: 30000, intervalMs: 100, what: 'the old primary to rejoin as a replica' }).catch(() => undefined);
+    const first = ctx.cluster.nodes.find((n) => n.port !== inj.victims[0]?.port) ?? ctx.cluster.nodes[0];
+    if (!first) throw new Error('no node');
+    const ep = ctx.cluster.endpoint(first);
+    // fix closes the open slot (keys on both sides are merged on the slot's owner); run it until check is clean.
+    for (let i = 0; i < 3; i++) {
+      const r = await redisCli(['--cluster', 'fix', `${ep.host}:${ep.port}`, '--cluster-yes'], 120000);
+      const check = await redisCli(['--cluster', 'check', `${ep.host}:${ep.port}`], 30000);
+      if (r.code === 0 && check.code === 0 && !/\[ERR\]|\[WARNING\]/.test(check.stdout)) break;
+    }
+  },
+};
+
+export const ALL_SCENARIOS: readonly Scenario[] = [killPrimary, killReplica, stopPrimary, killZone, partitionZone, killTwoPrimaries, restartPrimaryFast, killDuringMigration];
 
 export function scenarioByName(name: string): Scenario {
   const s = ALL_SCENARIOS.find((x) => x.name === name);

@@ -12,6 +12,8 @@ export interface ReplicationInfoInputs {
   readonly replicaAnnounced: boolean;
   /** Snapshot bytes received so far while a full sync is loading (master_sync_read_bytes). */
   readonly syncReadBytes: number;
+  /** Our availability-zone (sync_acked_offset counts acks from other zones). */
+  readonly zone: string;
 }
 
 function secondsSince(nowMs: number, thenMs: number): number {
@@ -66,6 +68,10 @@ export function replicationInfoLines(i: ReplicationInfoInputs): string[] {
     // One-based, as Redis's repl_backlog_first_byte_offset (0 with no backlog).
     `repl_backlog_first_byte_offset:${b ? b.startOffset + 1 : 0}`,
     `repl_backlog_histlen:${b ? b.historyBytes : 0}`,
+    // Tessera's, last so Redis's layout is unchanged above it: on a primary the
+    // highest offset a replica in another zone acknowledged, on a replica what
+    // its primary reported (docs/replication.md).
+    `sync_acked_offset:${st.knownAckedOffset(i.zone)}`,
   );
   return out;
 }

@@ -35,6 +35,8 @@ export interface ReplicaRecord {
   ackOffset: number;
   ackTimeMs: number;
   readonly connectedMs: number;
+  /** availability-zone from its hello ('' when not configured): sync mode counts acks from other zones. */
+  readonly zone: string;
 }
 
 /** A WAIT in progress: satisfied once `needed` replicas acknowledged `offset`. */
@@ -57,6 +59,12 @@ export interface PrimaryLink {
   downSinceMs: number;
   /** Offset received from the primary, maybe not yet applied (slave_read_repl_offset). */
   readOffset: number;
+  /**
+   * Highest offset the primary told us a replica in another zone than its
+   * own acknowledged (sync mode: every write it acknowledged to a client is
+   * at or below it). Never decreases while we follow this primary.
+   */
+  ackedOffset: number;
 }
 
 export interface ReplicationStats {
@@ -162,8 +170,8 @@ export class ReplicationState {
   // ---------------------------------------------------------------------------
   // Replicas attached to this node
 
-  addReplica(key: string, ip: string, port: number, state: ReplicaLinkState, offset: number, nowMs: number): ReplicaRecord {
-    const rec: ReplicaRecord = { key, ip, port, state, ackOffset: offset, ackTimeMs: nowMs, connectedMs: nowMs };
+  addReplica(key: string, ip: string, port: number, state: ReplicaLinkState, offset: number, nowMs: number, zone = ''): ReplicaRecord {
+    const rec: ReplicaRecord = { key, ip, port, state, ackOffset: offset, ackTimeMs: nowMs, connectedMs: nowMs, zone };
     this.replicas.set(key, rec);
     return rec;
   }
@@ -198,6 +206,40 @@ export class ReplicationState {
     return n;
   }
 
+  /**
+   * Highest offset acknowledged by an online replica outside `zone` (any
+   * replica when zones are not configured), and how many such replicas are
+   * online: what sync mode waits for.
+   */
+  otherZoneAcks(zone: string): { offset: number; online: number } {
+    let offset = 0;
+    let online = 0;
+    for (const r of this.replicas.values()) {
+      if (r.state !== 'online' || (zone !== '' && r.zone === zone)) continue;
+      online++;
+      if (r.ackOffset > offset) offset = r.ackOffset;
+    }
+    return { offset, online };
+  }
+
+  /**
+   * The acknowledged offset this node knows of (`zone` is ours): on a
+   * primary, what its replicas in other zones acknowledged; on a replica,
+   * what its primary told it. A replica must hold at least this much to run
+   * for election in sync mode, and relays it to its own replicas.
+   */
+  knownAckedOffset(zone: string): number {
+    return this.primary ? this.primary.ackedOffset : this.otherZoneAcks(zone).offset;
+  }
+
+  /** On a replica: the primary sent its acknowledged offset. Returns whether our knowledge grew. */
+  noteAckedOffset(offset: number): boolean {
+    const p = this.primary;
+    if (p === null || offset <= p.ackedOffset) return false;
+    p.ackedOffset = offset;
+    return true;
+  }
+
   /** Registers a WAIT for `needed` replicas at `offset`; returns its token. */
   addWait(offset: number, needed: number): number {
     const token = this.nextToken++;
@@ -223,7 +265,9 @@ export class ReplicationState {
    */
   becomeReplica(host: string, port: number, nowMs: number): void {
     // Never linked yet: Redis shows master_link_down_since_seconds:-1 until a link is lost.
-    this.primary = { host, port, state: 'connect', lastIoMs: nowMs, downSinceMs: -1, readOffset: this.offset };
+    // A new primary's acknowledged offset is learnt from it: another primary's
+    // may belong to another history (a full sync can take offsets back).
+    this.primary = { host, port, state: 'connect', lastIoMs: nowMs, downSinceMs: -1, readOffset: this.offset, ackedOffset: 0 };
   }
 
   /**

@@ -296,7 +296,8 @@ export class ClusterSetup implements ClusterHost {
     const st = repl.state;
     const p = st.primary;
     const downSince = p === null || p.state === 'connected' ? null : p.downSinceMs >= 0 ? p.downSinceMs : p.lastIoMs;
-    const acked = p === null ? repl.primarySide.otherZoneAcks(this.node.config.get('availability-zone') ?? '').offset : 0;
+    // A replica: what its primary last reported over the stream (ReplAcked).
+    const acked = st.knownAckedOffset(this.node.config.get('availability-zone') ?? '');
     core.setReplicationState({ offset: st.offset, primaryLinkDownSinceMs: downSince, primaryAckedOffset: acked }, nowMs);
   }
 

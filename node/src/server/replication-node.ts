@@ -201,6 +201,7 @@ export class NodeReplication implements ReplicationHost {
         announce: () => ({ ip: this.node.config.get('replica-announce-ip') ?? '', port: this.node.config.getNumber('replica-announce-port') || this.tcpPort() }),
         onFed: (bytes) => this.primarySide.fed(bytes),
         onFullSync: () => this.primarySide.dropAll('our primary sent a full sync'),
+        onAckedOffset: () => this.primarySide.ackedOffsetChanged(),
       },
       host,
       port,
@@ -273,6 +274,7 @@ export class NodeReplication implements ReplicationHost {
       replicaReadOnly: cfg.getBool('replica-read-only'),
       replicaAnnounced: cfg.getBool('replica-announced'),
       syncReadBytes: this.replica?.syncReadBytes ?? 0,
+      zone: cfg.get('availability-zone') ?? '',
     });
   }
 }

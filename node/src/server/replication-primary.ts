@@ -5,7 +5,11 @@
 // snapshot in chunks across event-loop turns, queueing the live stream for
 // that replica meanwhile, then send the queue). Online replicas get every
 // propagated byte as CommandBatch frames, flushed once per event-loop turn.
-// Replica acks update the ack table and wake WAITs.
+// Replica acks update the ack table and wake WAITs. The acknowledged offset
+// (what a replica in another zone acked: sync mode's promise) goes back to
+// every replica, on the next CommandBatch or, when no batch goes out that
+// turn, in one ReplAcked frame per replica: replicas need it to decide
+// whether they may run for election.
 //
 // Each replica also appears as a client session (flag S) so CLIENT LIST and
 // CLIENT KILL TYPE replica see it, as in Redis.
@@ -18,7 +22,7 @@ import type { Logger } from '../core/log.js';
 import type { ReplicationState, ReplicaRecord } from '../replication/state.js';
 import { KeyspaceSnapshot } from '../replication/snapshot.js';
 import { wallClockMs } from '../runtime/clock.js';
-import { decodeFrame, encodeFrame, ReplWireError, REPL_PROTOCOL_VERSION, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type ReplFrame } from './replication-wire.js';
+import { decodeFrame, encodeFrame, ReplWireError, REPL_ACKED_FRAME_VERSION, REPL_PROTOCOL_VERSION, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type ReplFrame } from './replication-wire.js';
 
 /** Snapshot bytes per chunk frame. */
 const CHUNK_BYTES = 256 * 1024;
@@ -39,6 +43,10 @@ class ReplicaLink implements Transport {
   queuedFrom = 0;
   /** Offset up to which the stream was written to this replica. */
   sentOffset = 0;
+  /** From its hello: whether it understands ReplAcked frames. */
+  protocolVersion = 0;
+  /** The acknowledged offset last sent to it. */
+  sentAcked = 0;
   readonly remoteAddress: string;
   readonly localAddress = '';
   readonly fd = -1;
@@ -76,8 +84,6 @@ export class ReplicationPrimary {
   private unsentFrom = 0;
   private flushScheduled = false;
   private readonly discard = new ReplyWriter(256);
-  /** Each replica's availability zone, from its hello (sync mode counts acks from other zones). */
-  private readonly zones = new Map<string, string>();
   /** Called after every replica ack (sync-mode holds wait on them). */
   onAck: (() => void) | null = null;
   /** Called whenever our offset moves (cluster mode feeds it to the core). */
@@ -108,16 +114,41 @@ export class ReplicationPrimary {
     if (this.links.size === 0) return;
     if (this.unsent.length === 0) this.unsentFrom = this.state.offset - bytes.length;
     this.unsent.push(bytes);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+    this.scheduleFlush();
+  }
+
+  /** On a replica: our primary's acknowledged offset grew; our own replicas learn it (chained replication). */
+  ackedOffsetChanged(): void {
+    if (this.links.size > 0) this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private knownAckedOffset(): number {
+    return this.state.knownAckedOffset(this.node.config.get('availability-zone') ?? '');
+  }
+
+  /**
+   * Sends what this turn produced: one CommandBatch per online replica (a
+   * queue entry per syncing one) carrying the acknowledged offset, and a
+   * ReplAcked frame to each online replica the batch did not tell of it.
+   */
+  flush(): void {
+    this.flushScheduled = false;
+    const acked = this.knownAckedOffset();
+    if (this.unsent.length > 0) this.flushStream(acked);
+    for (const l of this.links) {
+      if (l.phase !== 'online' || l.sentAcked >= acked || l.protocolVersion < REPL_ACKED_FRAME_VERSION) continue;
+      l.send({ kind: 'acked', offset: acked });
+      l.sentAcked = acked;
     }
   }
 
-  /** Sends what was fed this turn: one CommandBatch per online replica, a queue entry per syncing one. */
-  flush(): void {
-    this.flushScheduled = false;
-    if (this.unsent.length === 0) return;
+  private flushStream(acked: number): void {
     const payload = this.unsent.length === 1 ? this.unsent[0]! : Buffer.concat(this.unsent);
     const from = this.unsentFrom;
     const to = from + payload.length;
@@ -134,9 +165,10 @@ export class ReplicationPrimary {
           this.drop(l, `stream gap (sent ${l.sentOffset}, next batch at ${from})`);
           continue;
         }
-        frame ??= encodeFrame({ kind: 'commandBatch', startOffset: from, endOffset: to, payload });
+        frame ??= encodeFrame({ kind: 'commandBatch', startOffset: from, endOffset: to, payload, ackedOffset: acked });
         l.call.write(frame);
         l.sentOffset = to;
+        l.sentAcked = Math.max(l.sentAcked, acked);
         if (l.bufferedBytes > OUTPUT_LIMIT_BYTES) this.drop(l, 'output buffer limit reached');
       }
     }
@@ -166,14 +198,16 @@ export class ReplicationPrimary {
     switch (f.kind) {
       case 'hello':
         if (link.phase !== 'hello') return;
-        this.zones.set(link.key, f.zone);
-        this.onHello(link, f.replid, f.offset, f.ip || link.remoteAddress.replace(/:\d+$/, ''), f.port, nowMs);
+        link.protocolVersion = f.protocolVersion;
+        this.onHello(link, f.replid, f.offset, f.ip || link.remoteAddress.replace(/:\d+$/, ''), f.port, f.zone, nowMs);
         return;
       case 'ack': {
         if (!link.rec) return;
         const done = this.state.ack(link.key, f.offset, nowMs);
         if (done.length > 0) this.onWaitsSatisfied(done);
         this.onAck?.();
+        // The acknowledged offset may have moved: the replicas hear of it this turn.
+        this.scheduleFlush();
         return;
       }
       case 'ping':
@@ -184,7 +218,7 @@ export class ReplicationPrimary {
     }
   }
 
-  private onHello(link: ReplicaLink, replid: string, offset: number, ip: string, port: number, nowMs: number): void {
+  private onHello(link: ReplicaLink, replid: string, offset: number, ip: string, port: number, zone: string, nowMs: number): void {
     const st = this.state;
     if (this.refuseSync !== null) {
       link.send({ kind: 'error', code: 'NOMASTERLINK', message: this.refuseSync });
@@ -207,12 +241,14 @@ export class ReplicationPrimary {
     if (decision.kind === 'continue') {
       // Everything fed up to now is in the backlog; later bytes arrive through flush().
       this.flush();
-      link.rec = st.addReplica(link.key, ip, port, 'online', offset, nowMs);
+      link.rec = st.addReplica(link.key, ip, port, 'online', offset, nowMs, zone);
       link.send({ kind: 'continueSync', replid: decision.replid, offset: decision.offset });
       const missing = st.backlog!.readFrom(offset);
-      if (missing.length > 0) link.send({ kind: 'commandBatch', startOffset: offset, endOffset: st.offset, payload: missing });
+      if (missing.length > 0) this.sendCatchUp(link, offset, missing);
       link.sentOffset = st.offset;
       link.phase = 'online';
+      // Tells it the acknowledged offset if no catch-up batch did.
+      this.scheduleFlush();
       this.logger.info('Partial resynchronization request accepted', { replica: `${ip}:${port}`, offset, sending: missing.length });
       return;
     }
@@ -222,7 +258,7 @@ export class ReplicationPrimary {
     // The stream after a snapshot must re-select its database (Redis resets slaveseldb).
     this.node.propagation.reset();
     this.attachSink();
-    link.rec = st.addReplica(link.key, ip, port, 'wait_bgsave', decision.offset, nowMs);
+    link.rec = st.addReplica(link.key, ip, port, 'wait_bgsave', decision.offset, nowMs, zone);
     link.phase = 'snapshot';
     link.queuedFrom = decision.offset;
     const t0 = performance.now();
@@ -257,11 +293,19 @@ export class ReplicationPrimary {
     const from = link.queuedFrom;
     link.queued = [];
     link.queuedBytes = 0;
-    if (payload.length > 0) link.send({ kind: 'commandBatch', startOffset: from, endOffset: from + payload.length, payload });
+    if (payload.length > 0) this.sendCatchUp(link, from, payload);
     link.sentOffset = from + payload.length;
     link.phase = 'online';
     if (link.rec) link.rec.state = 'online';
+    this.scheduleFlush();
     this.logger.info('Synchronization with replica succeeded', { replica: `${link.rec?.ip}:${link.rec?.port}`, bytes: snap.bytesProduced, keys: snap.keyCount });
+  }
+
+  /** The stream a replica missed (backlog, or queued during its full sync), in one batch. */
+  private sendCatchUp(link: ReplicaLink, from: number, payload: Buffer): void {
+    const acked = this.knownAckedOffset();
+    link.send({ kind: 'commandBatch', startOffset: from, endOffset: from + payload.length, payload, ackedOffset: acked });
+    link.sentAcked = acked;
   }
 
   /** Starts feeding propagated commands into the state and to us (first replica ever). */
@@ -297,7 +341,6 @@ export class ReplicationPrimary {
     link.phase = 'closed';
     this.links.delete(link);
     this.state.removeReplica(link.key);
-    this.zones.delete(link.key);
     if (link.session) this.node.clients.remove(link.session);
     // Redis: "Connection with replica ... lost."
     if (link.rec) this.logger.info('Connection with replica lost', { replica: `${link.rec.ip}:${link.rec.port}` });
@@ -306,24 +349,6 @@ export class ReplicationPrimary {
   /** Drops every replica (our history changed: they must resync, partially if they can). */
   dropAll(reason: string): void {
     for (const l of [...this.links]) this.drop(l, reason);
-  }
-
-  /**
-   * Highest offset acknowledged by an online replica outside `zone` (any
-   * replica when zones are not configured), and how many such replicas are
-   * online: what sync mode waits for.
-   */
-  otherZoneAcks(zone: string): { offset: number; online: number } {
-    let offset = 0;
-    let online = 0;
-    for (const r of this.state.replicas.values()) {
-      if (r.state !== 'online') continue;
-      const rz = this.zones.get(r.key) ?? '';
-      if (zone !== '' && rz === zone) continue;
-      online++;
-      if (r.ackOffset > offset) offset = r.ackOffset;
-    }
-    return { offset, online };
   }
 
   /** Asks every online replica for an ack now (Redis's REPLCONF GETACK before a WAIT blocks). */

@@ -35,6 +35,8 @@ export interface ReplicaOptions {
   readonly onFed: (bytes: Buffer) => void;
   /** A full sync replaced our history: our own replicas must resync. */
   readonly onFullSync: () => void;
+  /** The primary's acknowledged offset grew: relay it to our own replicas. */
+  readonly onAckedOffset: () => void;
 }
 
 export class ReplicationReplica implements Transport, CommandSink {
@@ -201,8 +203,12 @@ export class ReplicationReplica implements Transport, CommandSink {
         state.feed(f.payload);
         this.opts.onFed(f.payload);
         this.scheduleAck();
+        this.noteAcked(f.ackedOffset);
         return;
       }
+      case 'acked':
+        this.noteAcked(f.offset);
+        return;
       case 'ping':
         this.scheduleAck();
         return;
@@ -212,6 +218,10 @@ export class ReplicationReplica implements Transport, CommandSink {
       default:
         return;
     }
+  }
+
+  private noteAcked(offset: number): void {
+    if (this.opts.state.noteAckedOffset(offset)) this.opts.onAckedOffset();
   }
 
   /** Applies RESP commands from the primary through the dispatcher, as the primary session. */

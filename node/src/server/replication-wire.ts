@@ -7,7 +7,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import { protoRoot, REPLICATION_SYNC_METHOD } from '../bus/codec.js';
 
-export const REPL_PROTOCOL_VERSION = 1;
+/** 2: the primary sends its acknowledged offset (ReplAcked, CommandBatch.acked_offset). */
+export const REPL_PROTOCOL_VERSION = 2;
+/** The first version whose replicas understand the ReplAcked frame. */
+export const REPL_ACKED_FRAME_VERSION = 2;
 /** Snapshot format: RESP commands that recreate the keyspace (SELECT, SET, RPUSH, ..., PEXPIREAT). */
 export const SNAPSHOT_FORMAT = 'tessera-commands';
 export const SNAPSHOT_FORMAT_VERSION = 1;
@@ -35,7 +38,8 @@ export type ReplFrame =
   | { readonly kind: 'snapshotChunk'; readonly seq: number; readonly data: Buffer }
   | { readonly kind: 'fullSyncEnd'; readonly chunks: number; readonly snapshotBytes: number }
   | { readonly kind: 'continueSync'; readonly replid: string; readonly offset: number }
-  | { readonly kind: 'commandBatch'; readonly startOffset: number; readonly endOffset: number; readonly payload: Buffer }
+  | { readonly kind: 'commandBatch'; readonly startOffset: number; readonly endOffset: number; readonly payload: Buffer; readonly ackedOffset: number }
+  | { readonly kind: 'acked'; readonly offset: number }
   | { readonly kind: 'ping'; readonly offset: number }
   | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
@@ -72,7 +76,10 @@ export function encodeFrame(f: ReplFrame): Buffer {
       body = { continueSync: { replid: f.replid, offset: f.offset } };
       break;
     case 'commandBatch':
-      body = { commandBatch: { startOffset: f.startOffset, endOffset: f.endOffset, payload: f.payload } };
+      body = { commandBatch: { startOffset: f.startOffset, endOffset: f.endOffset, payload: f.payload, ackedOffset: f.ackedOffset } };
+      break;
+    case 'acked':
+      body = { acked: { offset: f.offset } };
       break;
     case 'ping':
       body = { ping: { offset: f.offset } };
@@ -139,8 +146,10 @@ export function decodeFrame(buf: Buffer): ReplFrame {
       let payload = bytes(b, 'payload');
       const cmds = b['commands'];
       if (payload.length === 0 && Array.isArray(cmds)) payload = Buffer.concat(cmds.filter((c): c is Uint8Array => c instanceof Uint8Array));
-      return { kind: 'commandBatch', startOffset: num(b, 'startOffset'), endOffset: num(b, 'endOffset'), payload };
+      return { kind: 'commandBatch', startOffset: num(b, 'startOffset'), endOffset: num(b, 'endOffset'), payload, ackedOffset: num(b, 'ackedOffset') };
     }
+    case 'acked':
+      return { kind: 'acked', offset: num(b, 'offset') };
     case 'ping':
       return { kind: 'ping', offset: num(b, 'offset') };
     case 'error':

@@ -77,7 +77,7 @@ export class SyncReplication {
 
   /** Highest offset a replica in another zone acknowledged. */
   ackedOffset(): number {
-    return this.repl.primarySide.otherZoneAcks(this.zone).offset;
+    return this.repl.state.otherZoneAcks(this.zone).offset;
   }
 
   /** Installs the gate and the before/after hooks on the dispatcher. */
@@ -111,7 +111,7 @@ export class SyncReplication {
     const root = cmd.parent ?? cmd;
     const writes = root.spec.name === 'exec' ? s.multiQueue.some((q) => q.cmd.write) : cmd.write;
     if (!writes || (s.inMulti && root.spec.name !== 'exec')) return null;
-    if (this.repl.primarySide.otherZoneAcks(this.zone).online > 0) return null;
+    if (this.repl.state.otherZoneAcks(this.zone).online > 0) return null;
     this.stats.refused++;
     return NOREPLICAS_ERROR;
   }
@@ -144,11 +144,12 @@ export class SyncReplication {
   }
 
   infoLines(): string[] {
-    const z = this.repl.primarySide.otherZoneAcks(this.zone);
+    const z = this.repl.state.otherZoneAcks(this.zone);
     return [
       `sync_replication:${this.enabled ? 1 : 0}`,
       `sync_replicas_other_zone:${z.online}`,
-      `sync_acked_offset:${z.offset}`,
+      // On a replica: what its primary reported (the bar for running in an election).
+      `sync_acked_offset:${this.repl.state.knownAckedOffset(this.zone)}`,
       `sync_writes_held:${this.stats.held}`,
       `sync_writes_released:${this.stats.released}`,
       `sync_writes_timed_out:${this.stats.timedOut}`,

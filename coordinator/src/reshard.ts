@@ -90,6 +90,8 @@ export interface ExecuteResult {
   readonly recoveries: number;
   /** Keys found on both sides after a source failover, resolved in favour of the target's copy. */
   readonly conflicts: number;
+  /** BUSYKEY batches re-sent with REPLACE (the source's copy was the newer one). */
+  readonly replaced: number;
 }
 
 class Retryable extends Error {
@@ -146,8 +148,12 @@ export class ReshardExecutor {
   private keysMoved = 0;
   private slotsDone = 0;
   private recoveries = 0;
-  /** BUSYKEY resolutions (see resolveBusy). */
+  /** BUSYKEY resolutions in favour of the target's copy (see resolveBusy). */
   private conflicts = 0;
+  /** BUSYKEY resolutions in favour of the source's copy (see resolveBusy). */
+  private replaced = 0;
+  /** Slot -> every node this run has sent MIGRATE for it (see resolveBusy). */
+  private readonly migratedFrom = new Map<number, Set<string>>();
   private started = 0;
   private topo!: Topology;
   private total = 0;
@@ -217,7 +223,7 @@ export class ReshardExecutor {
     return {
       slotsMoved: this.slotsDone - doneAtStart, slotsDone: this.slotsDone, stopped,
       keysMoved: this.keysMoved, elapsedMs: Date.now() - this.started, recoveries: this.recoveries,
-      conflicts: this.conflicts,
+      conflicts: this.conflicts, replaced: this.replaced,
     };
   }
 
@@ -301,6 +307,9 @@ export class ReshardExecutor {
       await tc.call('CLUSTER', 'SETSLOT', m.slot, 'IMPORTING', source.id);
       await sc.call('CLUSTER', 'SETSLOT', m.slot, 'MIGRATING', target.id);
       const batch = this.opts.batchKeys;
+      let from = this.migratedFrom.get(m.slot);
+      if (!from) this.migratedFrom.set(m.slot, (from = new Set()));
+      from.add(source.id);
       for (;;) {
         const keys = await sc.callBuffer('CLUSTER', 'GETKEYSINSLOT', m.slot, batch * this.opts.pipelineDepth);
         if (!Array.isArray(keys) || keys.length === 0) break;
@@ -315,7 +324,7 @@ export class ReshardExecutor {
           const part = (keys.slice(i * batch, (i + 1) * batch)) as Buffer[];
           if (r instanceof Error) {
             if (r instanceof NodeReplyError && /BUSYKEY/.test(r.message)) {
-              await this.resolveBusy(source, target, part);
+              await this.resolveBusy(m, source, target, part);
               continue;
             }
             throw r;
@@ -355,24 +364,46 @@ export class ReshardExecutor {
   }
 
   /**
-   * BUSYKEY: the target already has a key the source still lists. That
-   * happens when the source failed over before its replica saw the DEL of an
-   * earlier MIGRATE: the target's copy got every write made through ASK, so
-   * keep it and drop the source's copy. The exception is a write made on
-   * the promoted source before the MIGRATING state was restored (a second or
-   * so after the failover; see repairImporters): Redis's protocol cannot tell
-   * the two apart, so such writes lose, and each resolution is counted.
+   * BUSYKEY: the target already holds a key the source still lists. MIGRATE
+   * deletes on the source the keys of a batch that the target acknowledged,
+   * so some keys of `keys` may be gone from the source already. Two causes,
+   * and which copy is newer depends on the cause:
+   * - a MIGRATE whose reply was lost (IOERR timeout on a slow target) after
+   *   the target had restored the key: the source kept it and clients kept
+   *   writing there, since a key that exists on the source is served there.
+   *   The source's copy is the newer one: send it again with REPLACE;
+   * - the source failed over before its replica saw the DEL of an earlier
+   *   MIGRATE, so the promoted node holds a stale copy while clients wrote
+   *   the target's through ASK. The target's copy is the newer one: keep it,
+   *   drop the source's. A write made on the promoted source before
+   *   MIGRATING was restored on it (a poll or so after the failover; see
+   *   repairImporters) loses: Redis's protocol cannot order the two.
+   * The source is trusted only while it is the node the plan took the slot
+   * from and the only node this run has migrated the slot's keys from; a
+   * node that failed over and back within one move is not told apart.
    */
-  private async resolveBusy(source: TopoNode, target: TopoNode, keys: Buffer[]): Promise<void> {
+  private async resolveBusy(m: SlotMove, source: TopoNode, target: TopoNode, keys: Buffer[]): Promise<void> {
     const sc = this.client.node(source);
+    const from = this.migratedFrom.get(m.slot);
+    const sourceTrusted = source.id === m.from && (from === undefined || [...from].every((id) => id === source.id));
+    if (sourceTrusted) {
+      const r = await sc.call('MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'REPLACE', 'KEYS', ...keys);
+      if (r !== 'NOKEY') this.replaced++;
+      this.keysMoved += keys.length;
+      return;
+    }
     const tc = this.client.node(target);
     for (const k of keys) {
       // The target is importing the slot: without ASKING it would answer MOVED.
       const [, onTarget] = await tc.pipeline([['ASKING'], ['EXISTS', k]]);
       if (onTarget instanceof Error) throw onTarget;
       if (onTarget === 1) {
-        this.conflicts++;
-        await sc.call('DEL', k);
+        // ASK means the source no longer has the key (its MIGRATE in this batch went through).
+        const deleted = await sc.call('DEL', k).catch((e: unknown) => {
+          if (e instanceof NodeReplyError && e.code === 'ASK') return 0;
+          throw e;
+        });
+        if (deleted === 1) this.conflicts++;
       } else {
         const r: Reply = await sc.call('MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'KEYS', k);
         if (r === 'NOKEY') continue;

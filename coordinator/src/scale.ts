@@ -350,7 +350,7 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
     return { code: 3, slotsMoved: result.slotsMoved, keysMoved: result.keysMoved, elapsedMs: result.elapsedMs };
   }
   const rate = result.elapsedMs > 0 ? Math.round(result.keysMoved / (result.elapsedMs / 1000)) : 0;
-  ctx.out(`Moved ${result.slotsMoved} slots and ${result.keysMoved} keys in ${(result.elapsedMs / 1000).toFixed(1)} s (${rate} keys/s)${result.recoveries > 0 ? `, recovered from ${result.recoveries} failures` : ''}${result.conflicts > 0 ? `, ${result.conflicts} keys found on both source and target after a failover (target's copy kept)` : ''}.`);
+  ctx.out(`Moved ${result.slotsMoved} slots and ${result.keysMoved} keys in ${(result.elapsedMs / 1000).toFixed(1)} s (${rate} keys/s)${result.recoveries > 0 ? `, recovered from ${result.recoveries} failures` : ''}${result.conflicts > 0 ? `, ${result.conflicts} keys found on both source and target after a failover (target's copy kept)` : ''}${result.replaced > 0 ? `, ${result.replaced} MIGRATE batches re-sent with REPLACE after a lost reply (source's copy kept)` : ''}.`);
   if (state.remove.length > 0) await finishRemoval(ctx, state);
   await waitFor('every node to agree on the new slot owners', 30000, async () => {
     const { problems: left } = await healthCheck(ctx);

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { rmSync, existsSync } from 'node:fs';
-import { LocalCluster, isRoot, livePid, readState, sameLayout, stateFile, type LocalClusterOptions, type ServerKind } from './cluster.js';
+import { LocalCluster, identityDifferences, isRoot, livePid, readState, stateFile, type LocalClusterOptions, type ServerKind } from './cluster.js';
 import { formatStatus, statusRows } from './status.js';
 
 const USAGE = `usage: cli.js up|down|status [options] [-- extra server arguments]
@@ -121,15 +121,24 @@ async function up(p: Parsed): Promise<number> {
   const o = p.options;
   const existing = readState(o.dataDir);
   let cluster: LocalCluster;
+  const notes: string[] = [];
   if (existing) {
-    if (!sameLayout(existing.options, o)) {
+    const differs = identityDifferences(existing.options, o, p.explicit);
+    if (differs.length > 0) {
       const running = new LocalCluster(existing).runningNodes().length;
-      console.error(`${o.dataDir} holds a different cluster (${existing.options.server}, ${existing.options.shards} x ${existing.options.replicas}, base port ${existing.options.basePort}, ${running} nodes running).`);
-      console.error(`Stop and remove it first: deploy/local/down.sh --data-dir ${o.dataDir} --purge`);
+      console.error(`${o.dataDir} holds another cluster (${existing.options.server}, base port ${existing.options.basePort}, zones ${existing.options.zones.join(',')}, ${running} of ${existing.nodes.length} nodes running); asked for ${differs.join(', ')}.`);
+      console.error(`Use another --data-dir, or stop and remove that one first: deploy/local/down.sh --data-dir ${o.dataDir} --purge`);
       return 1;
     }
-    // Keep the recorded options (timeout, users, extra args) unless given again, so a restart is the same cluster.
-    cluster = LocalCluster.prepare({ ...existing.options, ...pickExplicit(o, p.explicit) });
+    // The recorded cluster as it is now (tessera scale / add-replica may have changed it), never a re-plan of it.
+    const e = existing.options;
+    if (p.explicit.has('--shards') && o.shards !== e.shards) {
+      notes.push(`Note: this cluster has ${e.shards} shards, not the ${o.shards} asked for: its layout changed after it was created (tessera scale). up.sh starts a recorded cluster as it is and never re-plans it; to change the shard count: bin/tessera scale --shards ${o.shards} --data-dir ${o.dataDir}`);
+    }
+    if (p.explicit.has('--replicas') && o.replicas !== e.replicas) {
+      notes.push(`Note: --replicas ${o.replicas} is ignored for an existing cluster (recorded: ${e.replicas} per shard at creation); change replicas with bin/tessera add-replica / remove-replica --shard I --data-dir ${o.dataDir}`);
+    }
+    cluster = LocalCluster.reopen(existing, pickExplicit(o, p.explicit));
   } else {
     cluster = LocalCluster.prepare(o);
   }
@@ -151,11 +160,20 @@ async function up(p: Parsed): Promise<number> {
     return 1;
   }
   const c = cluster.options;
-  if (alreadyRunning) console.log(`Cluster already running (${cluster.nodes.length} nodes, all healthy); nothing started.`);
-  else console.log(`Cluster up: ${c.server}, ${c.shards} shards x ${c.replicas} replicas over zones ${c.zones.join(',')}, node timeout ${c.nodeTimeoutMs} ms${c.syncReplication ? ', synchronous replication' : ''} (${cluster.nodes.length - before} processes started${c.zoneUsers ? ', zone users tessera-z<zone>' : ''}).`);
+  const layout = layoutText(cluster);
+  if (alreadyRunning) console.log(`Cluster already running: ${c.server}, ${layout}, all healthy; nothing started.`);
+  else console.log(`Cluster up: ${c.server}, ${layout}, node timeout ${c.nodeTimeoutMs} ms${c.syncReplication ? ', synchronous replication' : ''} (${cluster.nodes.length - before} processes started${c.zoneUsers ? ', zone users tessera-z<zone>' : ''}).`);
+  for (const n of notes) console.log(n);
   console.log(formatStatus(await statusRows(cluster)));
   console.log(connectHelp(cluster));
   return 0;
+}
+
+/** "3 shards x 1 replicas over zones a,b,c", or "4 shards, 8 nodes over zones a,b,c" once the coordinator changed the layout. */
+function layoutText(c: LocalCluster): string {
+  const o = c.options;
+  const zones = `over zones ${o.zones.join(',')}`;
+  return c.nodes.length === o.shards * (1 + o.replicas) ? `${o.shards} shards x ${o.replicas} replicas ${zones}` : `${o.shards} shards, ${c.nodes.length} nodes ${zones} (layout changed by tessera since creation: bin/tessera describe --data-dir ${o.dataDir})`;
 }
 
 function pickExplicit(o: LocalClusterOptions, explicit: ReadonlySet<string>): Partial<LocalClusterOptions> {
@@ -193,7 +211,7 @@ async function status(p: Parsed): Promise<number> {
   }
   const cluster = new LocalCluster(state);
   const o = state.options;
-  console.log(`${o.server} cluster, ${o.shards} x ${o.replicas}, zones ${o.zones.join(',')}, node timeout ${o.nodeTimeoutMs} ms, data ${o.dataDir}`);
+  console.log(`${o.server} cluster, ${layoutText(cluster)}, node timeout ${o.nodeTimeoutMs} ms, data ${o.dataDir}`);
   console.log(formatStatus(await statusRows(cluster)));
   const h = await cluster.health().catch((e: Error) => ({ ok: false as const, reason: e.message }));
   console.log(h.ok ? 'Health: ok (cluster_state ok everywhere, slot views agree, redis-cli --cluster check clean)' : `Health: NOT ok: ${h.reason}`);

@@ -215,6 +215,25 @@ export class LocalCluster {
     return new LocalCluster(state);
   }
 
+  /**
+   * The cluster recorded in cluster.json, as it is now: nodes that `tessera
+   * scale` or `add-replica` added or removed stay as recorded, and nothing is
+   * re-planned (a plan from the options would give existing ports other
+   * roles, zones and addresses). `overrides` (node timeout, extra arguments,
+   * ...) apply from the next start of each node and are saved.
+   */
+  static reopen(recorded: ClusterState, overrides: Partial<LocalClusterOptions> = {}): LocalCluster {
+    const o = { ...recorded.options, ...overrides };
+    for (const n of recorded.nodes) {
+      // The node cannot start without its directory (deleted by hand?); it then starts with no nodes.conf.
+      mkdirSync(n.dir, { recursive: true });
+      if (n.uid !== undefined && n.gid !== undefined) chownSync(n.dir, n.uid, n.gid);
+    }
+    const state: ClusterState = { ...recorded, options: o };
+    writeFileSync(stateFile(o.dataDir), JSON.stringify(state, null, 2) + '\n');
+    return new LocalCluster(state);
+  }
+
   /** Starts one node (detached, pid file written); no-op if it already runs. Returns its pid. */
   startNode(node: NodeRecord): number {
     const running = livePid(node);
@@ -381,8 +400,15 @@ export class LocalCluster {
   }
 }
 
-/** Refuses to start over a data dir whose cluster was made with different options. */
-export function sameLayout(a: LocalClusterOptions, b: LocalClusterOptions): boolean {
-  return a.server === b.server && a.shards === b.shards && a.replicas === b.replicas && a.basePort === b.basePort
-    && a.zones.join(',') === b.zones.join(',');
+/**
+ * Options that make a data dir a different cluster (not one that was scaled):
+ * the binary, the port block and the zones. Only those given on the command
+ * line are compared; an omitted one means "as recorded". Empty when none differ.
+ */
+export function identityDifferences(recorded: LocalClusterOptions, asked: LocalClusterOptions, explicit: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  if (explicit.has('--server') && recorded.server !== asked.server) out.push(`--server ${asked.server} (recorded: ${recorded.server})`);
+  if (explicit.has('--base-port') && recorded.basePort !== asked.basePort) out.push(`--base-port ${asked.basePort} (recorded: ${recorded.basePort})`);
+  if (explicit.has('--zones') && recorded.zones.join(',') !== asked.zones.join(',')) out.push(`--zones ${asked.zones.join(',')} (recorded: ${recorded.zones.join(',')})`);
+  return out;
 }

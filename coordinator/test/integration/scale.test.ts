@@ -3,18 +3,25 @@
 // then `reshard --resume`) and back to 3, while an ioredis Redis.Cluster
 // client keeps writing and reading. Afterwards every acknowledged write is
 // readable with its last acknowledged value, no key sits on a primary that
-// does not own its slot (so no key is on two primaries), and `redis-cli
-// --cluster check` is clean. A second scale to 4 SIGKILLs a source
-// primary mid-migration: the coordinator must finish on the promoted replica,
-// and the only writes allowed missing are those the killed primary
-// acknowledged in its last moment (asynchronous replication's window).
+// does not own its slot (so no key is on two primaries), `redis-cli
+// --cluster check` is clean, and the errors the client surfaced are counted
+// (none allowed without a failure). A second scale to 4 SIGKILLs a source
+// primary mid-migration: the coordinator must finish on the promoted
+// replica, and the only writes allowed missing are those bounded in that
+// test (asynchronous replication's window before the kill, and the moments
+// between the promotion and the coordinator's repair of the open slots).
 //
-// TESSERA_TEST_SERVER=redis|tessera picks the node binary (default redis:
-// tessera-server's SETSLOT/MIGRATE are still being finished).
+// TESSERA_TEST_SERVER=tessera|redis picks the node binary (default tessera,
+// the product; redis runs the same script against redis-server 7.0).
+//
+// The data dir (nodes.conf) is on /dev/shm when there is one: tessera-server
+// fsyncs nodes.conf on the event loop after every SETSLOT, and on a shared
+// disk one fsync can stall for seconds, long enough for a spurious failover
+// (docs/resharding.md); this test is about behaviour, not disk latency.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis, Cluster } from 'ioredis';
@@ -23,11 +30,27 @@ import { LocalCluster, REPO_ROOT, type ServerKind } from '../../src/local/cluste
 import { clusterCheck } from '../../src/local/admin.js';
 import { parseNodes, isParseError } from '../../src/topology.js';
 
-const SERVER = (process.env['TESSERA_TEST_SERVER'] ?? 'redis') as ServerKind;
+const SERVER = (process.env['TESSERA_TEST_SERVER'] ?? 'tessera') as ServerKind;
 const BASE_PORT = 7340;
 const PRELOAD = 20000;
 /** Keys above this index are only read by the workload, so their value is known exactly. */
 const READ_ONLY_FROM = 15000;
+/**
+ * cluster-node-timeout: the local deployment's default. A loaded CI machine
+ * (two cores, other suites running) must not fail a node over by accident in
+ * the scenarios without a kill; the kill scenario only waits a little longer.
+ */
+const NODE_TIMEOUT_MS = 5000;
+/**
+ * Asynchronous replication's window: a write the killed primary acknowledged
+ * at most this long before SIGKILL may not have reached the replica that
+ * takes over. Anything older must survive. The replica streams every write
+ * as it happens, so on an idle machine the real window is milliseconds;
+ * one second covers a loaded one.
+ */
+const REPLICATION_WINDOW_MS = 1000;
+/** Between a write's acknowledgement and the test seeing the coordinator's next progress line. */
+const REPORT_SLACK_MS = 500;
 
 interface CliRun {
   readonly code: number;
@@ -47,16 +70,17 @@ function tessera(args: readonly string[]): Promise<CliRun> {
   });
 }
 
-/** Runs bin/tessera and calls onStderr with each chunk (progress lines) as it comes. */
-function tesseraWatch(args: readonly string[], onStderr: (text: string) => void): Promise<CliRun> {
+/** Runs bin/tessera and calls onStderr with each chunk (progress lines) as it comes, and the process (to kill it). */
+function tesseraWatch(args: readonly string[], onStderr: (text: string, p: ChildProcess) => void): Promise<CliRun> {
   return new Promise((resolve, reject) => {
+    // bin/tessera execs node, so the pid is the coordinator's own.
     const p = spawn(path.join(REPO_ROOT, 'bin/tessera'), [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      onStderr(d.toString());
+      onStderr(d.toString(), p);
     });
     p.on('error', reject);
     p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
@@ -70,6 +94,8 @@ class Workload {
   readonly ackedAtMs = new Map<string, number>();
   writeErrors = 0;
   readErrors = 0;
+  /** Distinct error messages the application saw, with counts. */
+  readonly errorKinds = new Map<string, number>();
   readMismatches: { key: string; value: string | null; atMs: number }[] = [];
   writes = 0;
   reads = 0;
@@ -97,8 +123,9 @@ class Workload {
         this.acked.set(key, value);
         this.ackedAtMs.set(key, Date.now());
         this.writes++;
-      } catch {
+      } catch (e) {
         this.writeErrors++;
+        this.noteError(e);
       }
     }
   }
@@ -110,10 +137,21 @@ class Workload {
         const v = await this.cluster.get(`key:${i}`);
         this.reads++;
         if (v !== `v${i}`) this.readMismatches.push({ key: `key:${i}`, value: v, atMs: Date.now() });
-      } catch {
+      } catch (e) {
         this.readErrors++;
+        this.noteError(e);
       }
     }
+  }
+
+  private noteError(e: unknown): void {
+    const kind = (e instanceof Error ? e.message : String(e)).replace(/\d+/g, 'N');
+    this.errorKinds.set(kind, (this.errorKinds.get(kind) ?? 0) + 1);
+  }
+
+  summary(): string {
+    const kinds = [...this.errorKinds].map(([k, n]) => `${n} x ${k}`).join('; ');
+    return `${this.writes} writes (${this.writeErrors} errors), ${this.reads} reads (${this.readErrors} errors)${kinds ? `: ${kinds}` : ''}`;
   }
 
   async stop(): Promise<void> {
@@ -171,15 +209,18 @@ async function assertAcked(cluster: Cluster, w: Workload, mayBeLost: (key: strin
 }
 
 describe(`tessera scale under load (${SERVER})`, function () {
-  this.timeout(120000);
+  // Generous: on a loaded two-core CI machine a tessera scale of 4096 slots takes minutes.
+  this.timeout(600000);
   let dataDir: string;
   let local: LocalCluster;
   let cluster: Cluster;
 
+  let failed = false;
+
   before(async function () {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-scale-'));
+    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'tessera-scale-'));
     local = LocalCluster.prepare({
-      server: SERVER, shards: 3, replicas: 1, zones: ['a', 'b', 'c'], basePort: BASE_PORT, nodeTimeoutMs: 2000,
+      server: SERVER, shards: 3, replicas: 1, zones: ['a', 'b', 'c'], basePort: BASE_PORT, nodeTimeoutMs: NODE_TIMEOUT_MS,
       syncReplication: false, dataDir, zoneUsers: false, appendonly: false, extraArgs: [],
     });
     await local.up(60000);
@@ -202,7 +243,20 @@ describe(`tessera scale under load (${SERVER})`, function () {
         console.error(`cleanup: ${(e as Error).message}`);
       }
     }
+    if (dataDir && failed) {
+      // The node logs say what the cluster did (PFAIL, failovers, SETSLOT refusals): keep them.
+      const keep = mkdtempSync(path.join(os.tmpdir(), 'tessera-scale-logs-'));
+      for (const d of readdirSync(dataDir)) {
+        const log = path.join(dataDir, d, 'node.log');
+        if (existsSync(log)) cpSync(log, path.join(keep, `${d}.log`));
+      }
+      console.error(`      node logs kept in ${keep}`);
+    }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed = true;
   });
 
   it('describe shows 3 shards with zones, replicas in other zones', async () => {
@@ -249,7 +303,7 @@ describe(`tessera scale under load (${SERVER})`, function () {
     } finally {
       await w.stop();
     }
-    console.log(`      workload: ${w.writes} writes (${w.writeErrors} errors), ${w.reads} reads (${w.readErrors} errors)`);
+    console.log(`      workload: ${w.summary()}`);
     assert.deepEqual(w.readMismatches, []);
     assert.ok(w.writes > 1000, `too few writes: ${w.writes}`);
     await assertAcked(cluster, w);
@@ -284,59 +338,133 @@ describe(`tessera scale under load (${SERVER})`, function () {
     }
   });
 
-  it('scale --shards 4 survives a source primary killed mid-migration (automatic failover); only the replication window is lost', async () => {
+  /**
+   * What a SIGKILLed source primary may cost, and nothing else, on the slots it owned:
+   * - asynchronous replication: writes it acknowledged at most REPLICATION_WINDOW_MS before
+   *   the kill may not have reached the replica that takes over;
+   * - from the promotion until the coordinator has restored MIGRATING on the promoted replica
+   *   (it does so as soon as every slot has a live owner again, and prints "repaired importing
+   *   slot" for each), a key of a slot in flight that had already moved reads as missing there
+   *   (no ASK), and a write to it there loses to the target's copy: Redis's protocol cannot
+   *   order the two. Without a coordinator running (killed too) that lasts until the resume.
+   * So: keys of the victim's slots, acknowledged from REPLICATION_WINDOW_MS before the kill to
+   * the last repair the test saw (plus REPORT_SLACK_MS). Every other acknowledged write must
+   * read back its last acknowledged value, and no read may ever return a wrong value.
+   */
+  async function assertKillBounds(w: Workload, victimSlots: ReadonlySet<number>, killedAtMs: number, repairedAtMs: number): Promise<void> {
+    const windowEndMs = Math.max(killedAtMs, repairedAtMs) + REPORT_SLACK_MS;
+    const inWindow = (key: string, atMs: number): boolean => victimSlots.has(calculateSlot(key)) && atMs >= killedAtMs - REPLICATION_WINDOW_MS && atMs <= windowEndMs;
+    assert.deepEqual(w.readMismatches.filter((m) => m.value !== null || !inWindow(m.key, m.atMs)), []);
+    const lost = await assertAcked(cluster, w, inWindow);
+    const before = lost.filter((k) => (w.ackedAtMs.get(k) ?? 0) <= killedAtMs);
+    const oldest = Math.max(0, ...before.map((k) => killedAtMs - (w.ackedAtMs.get(k) ?? 0)));
+    console.log(`      lost: ${before.length} writes acknowledged before the kill (the oldest ${oldest} ms before it), ${lost.length - before.length} after it (window ${windowEndMs - killedAtMs} ms after the kill); ${w.readMismatches.length} reads found a moved key missing`);
+  }
+
+  /** Pid of a local node, from its pid file, if it runs. */
+  async function pidOf(port: number): Promise<number> {
     const { LocalDeployment } = await import('../../src/local-nodes.js');
+    const d = LocalDeployment.open(dataDir);
+    const rec = d?.byPort(port);
+    assert.ok(d && rec, `no local node on ${port}`);
+    assert.ok(d.cluster.runningNodes().includes(rec), `node ${port} is not running`);
+    return Number(readFileSync(rec.pidFile, 'utf8'));
+  }
+
+  /** Runs a scale, SIGKILLs `victimPort` (and the coordinator too with killCoordinator) once 300 slots have moved. */
+  async function scaleWithKill(args: readonly string[], victimPort: number, killCoordinator: boolean): Promise<{ run: CliRun; killedAtMs: number; repairedAtMs: number }> {
+    let killedAtMs = 0;
+    let repairedAtMs = 0;
+    const victimPid = await pidOf(victimPort);
+    const run = await tesseraWatch(args, (text, coordinator) => {
+      if (/repaired importing slot/.test(text)) repairedAtMs = Date.now();
+      const m = /(\d+)\/(\d+) slots/.exec(text);
+      if (killedAtMs === 0 && m && Number(m[1]) >= 300) {
+        process.kill(victimPid, 'SIGKILL');
+        if (killCoordinator) coordinator.kill('SIGKILL');
+        killedAtMs = Date.now();
+      }
+    });
+    assert.ok(killedAtMs > 0, `the migration ended before the kill:\n${run.stdout}\n${run.stderr}`);
+    return { run, killedAtMs, repairedAtMs };
+  }
+
+  it('scale --shards 4 survives a source primary killed mid-migration (automatic failover, the coordinator carries on)', async function () {
     const victim = (await primariesOf(local)).find((p) => p.port === BASE_PORT);
     assert.ok(victim, 'the node on the base port should be a primary here');
     const victimSlots = new Set(victim.slots);
     const w = new Workload(cluster);
     w.start(4);
-    let killed: number | undefined;
-    let killedAtMs = 0;
-    let run: CliRun;
+    let r: Awaited<ReturnType<typeof scaleWithKill>>;
     try {
-      run = await tesseraWatch(['scale', '--shards', '4', '--data-dir', dataDir, '--prefer', 'ranges'], (text) => {
-        const m = /(\d+)\/(\d+) slots/.exec(text);
-        if (killed === undefined && m && Number(m[1]) >= 300) {
-          // Kill the primary of shard 0 (a source: every old shard gives slots); its replica in another zone takes over.
-          const d = LocalDeployment.open(dataDir);
-          const rec = d?.byPort(BASE_PORT);
-          assert.ok(d && rec);
-          const pid = d.cluster.runningNodes().includes(rec) ? Number(readFileSync(rec.pidFile, 'utf8')) : undefined;
-          assert.ok(pid);
-          process.kill(pid, 'SIGKILL');
-          killedAtMs = Date.now();
-          killed = rec.port;
-        }
-      });
+      // The primary of shard 0 is a source (every old shard gives slots); its replica in another zone takes over.
+      r = await scaleWithKill(['scale', '--shards', '4', '--data-dir', dataDir, '--prefer', 'ranges'], BASE_PORT, false);
     } finally {
       await w.stop();
     }
-    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
-    assert.ok(killed, 'the migration ended before the kill');
-    console.log(`      ${run.stdout.split('\n').find((l) => l.startsWith('Moved')) ?? ''}`);
-    console.log(`      workload: ${w.writes} writes (${w.writeErrors} errors), ${w.reads} reads (${w.readErrors} errors)`);
-    const endAtMs = Date.now();
-    // What a SIGKILLed source may cost with redis-server, and nothing else:
-    // - asynchronous replication: writes the killed primary acknowledged just before the kill
-    //   may not have reached the replica that takes over;
-    // - between the promotion and the coordinator restoring MIGRATING on the promoted replica,
-    //   a key already moved reads as missing there (no ASK), and a write to it there loses to
-    //   the target's copy (Redis's protocol cannot order the two).
-    // Both only on slots the killed primary owned, only from just before the kill to the end.
-    const inWindow = (key: string, atMs: number): boolean => victimSlots.has(calculateSlot(key)) && atMs >= killedAtMs - 1000 && atMs <= endAtMs;
-    assert.deepEqual(w.readMismatches.filter((m) => m.value !== null || !inWindow(m.key, m.atMs)), []);
-    const lost = await assertAcked(cluster, w, inWindow);
-    console.log(`      failover window: ${lost.length} acknowledged writes lost, ${w.readMismatches.length} reads found a moved key missing (${lost.join(' ')})`);
+    assert.equal(r.run.code, 0, `${r.run.stdout}\n${r.run.stderr}`);
+    console.log(`      ${r.run.stdout.split('\n').find((l) => l.startsWith('Moved')) ?? ''}`);
+    console.log(`      workload: ${w.summary()}`);
+    await assertKillBounds(w, victimSlots, r.killedAtMs, r.repairedAtMs);
     // Bring the killed node back (it rejoins as a replica) so --cluster check sees every node.
+    const { LocalDeployment } = await import('../../src/local-nodes.js');
     const d = LocalDeployment.open(dataDir);
     const rec = d?.byPort(BASE_PORT);
     assert.ok(d && rec);
     d.cluster.startNode(rec);
-    await d.cluster.waitHealthy(60000);
+    await d.cluster.waitHealthy(120000);
     await assertNoStrayKeys(local);
+    const check = await clusterCheck({ host: '127.0.0.1', port: BASE_PORT + 1 });
+    assert.ok(check.clean, check.output);
     const dj = JSON.parse((await tessera(['describe', '--data-dir', dataDir, '--json'])).stdout) as { shards: { slots: number }[] };
     assert.equal(dj.shards.filter((s) => s.slots > 0).length, 4);
   });
 
+  it('scale --shards 3 interrupted by kill -9 of the source primary and of the coordinator: after failover, reshard --resume finishes it', async function () {
+    // Scale-in empties the shard with the highest primary port (the one the previous test added).
+    const primaries = await primariesOf(local);
+    const victim = primaries.reduce((a, b) => (b.port > a.port ? b : a));
+    const victimSlots = new Set(victim.slots);
+    const w = new Workload(cluster);
+    w.start(4);
+    let killed: Awaited<ReturnType<typeof scaleWithKill>>;
+    let resumed: CliRun;
+    let repairedAtMs = 0;
+    try {
+      killed = await scaleWithKill(['scale', '--shards', '3', '--data-dir', dataDir], victim.port, true);
+      assert.equal(killed.run.code, -1, 'the coordinator was killed');
+      // The cluster elects the victim's replica on its own; no coordinator runs meanwhile.
+      await eventually(async () => {
+        const now = await primariesOf(local);
+        return now.length === primaries.length && !now.some((p) => p.port === victim.port);
+      }, 120000, 'the victim\'s replica to take over');
+      resumed = await tesseraWatch(['reshard', '--resume', '--data-dir', dataDir], (text) => {
+        if (/repaired importing slot/.test(text)) repairedAtMs = Date.now();
+      });
+    } finally {
+      await w.stop();
+    }
+    assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
+    assert.match(resumed.stdout, /Removed 2 nodes/);
+    console.log(`      ${resumed.stdout.split('\n').find((l) => l.startsWith('Moved')) ?? ''}`);
+    console.log(`      workload: ${w.summary()}`);
+    await assertKillBounds(w, victimSlots, killed.killedAtMs, Math.max(killed.repairedAtMs, repairedAtMs));
+    await assertNoStrayKeys(local);
+    const check = await clusterCheck({ host: '127.0.0.1', port: BASE_PORT + 1 });
+    assert.ok(check.clean, check.output);
+    const dj = JSON.parse((await tessera(['describe', '--data-dir', dataDir, '--json'])).stdout) as { clusterState: string; shards: { slots: number }[] };
+    assert.equal(dj.clusterState, 'ok');
+    assert.equal(dj.shards.length, 3);
+  });
 });
+
+async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

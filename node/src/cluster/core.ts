@@ -87,6 +87,12 @@ const SIBLING_PROBE_MS = 1000;
 const FAIL_REPROBE_MULT = 2;
 /** The sibling list may be this old when only other shards' roles changed. */
 const SIBLING_CACHE_MS = 5000;
+/**
+ * MEETs back (NodeRecord.meetPending) sent per tick at most. Normally none
+ * are due (the joiner pings us as soon as its handshake completes); a seed
+ * met by hundreds of joiners over a lossy network stays near its budget.
+ */
+const MEETS_BACK_PER_TICK = 4;
 
 function validIp(ip: string): boolean {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return ip.split('.').every((p) => Number(p) <= 255);
@@ -125,6 +131,8 @@ export class ClusterCore implements ClusterCoreApi {
   private readonly migrating = new Map<number, string>();
   private readonly importing = new Map<number, string>();
   private readonly blacklist = new Map<string, number>();
+  /** meetPending nodes -> when to MEET them back next (see NodeRecord.meetPending). */
+  private readonly meetsOwed = new Map<string, number>();
   private readonly reports = new FailureReports();
   private readonly news: NewsQueue;
   private readonly schedule: ProbeSchedule;
@@ -258,6 +266,7 @@ export class ClusterCore implements ClusterCoreApi {
     this.suspects.delete(r.id);
     this.relays.delete(r.id);
     this.confirmRequests.delete(r.id);
+    this.meetsOwed.delete(r.id);
     this.reports.forgetNode(r.id);
     this.news.drop(r.id);
     // Open migrations towards or from a forgotten node close, as Redis's clusterDelNode does.
@@ -560,6 +569,12 @@ export class ClusterCore implements ClusterCoreApi {
     }
     r.lastProbeMs = nowMs;
     this.stats.pingsSent++;
+    if (r.meetPending && !probeFor) {
+      // It may not know us, and would ignore a ping: a MEET naming it is
+      // answered either way (see receive, 'meet').
+      this.send(r, { kind: 'meet', header: this.header(r), gossip: this.gossipFor(r, false), probeFor: r.id });
+      return;
+    }
     this.send(r, {
       kind: 'ping',
       header: this.header(r),
@@ -627,21 +642,38 @@ export class ClusterCore implements ClusterCoreApi {
 
     switch (msg.kind) {
       case 'meet': {
+        // probeFor naming us: a node that knows us meets us back (sendPing).
+        // Any other MEET is CLUSTER MEET run on the sender, which needs our table.
+        const metBack = msg.probeFor === this.myself.id;
         if (!sender) {
+          if (metBack && this.isBlacklisted(h.id, nowMs)) {
+            this.sendPong(replyTo, null, false); // FORGET keeps it out, as it keeps out gossip about it
+            return;
+          }
+          const lone = this.knownNodes === 1;
           // Redis answers a MEET from an unknown node with a handshake of its
           // own; the header already carries the real id, so we take it.
           sender = this.recordFromHeader(h, nowMs);
           this.addRecord(sender);
           this.news.push(sender.id);
+          if (metBack) {
+            this.emit('met-back', { id: sender.id, ip: sender.ip, port: sender.port });
+            // Our own MEET timed out before its answer came (a slow link) and
+            // we know nobody: fetch its table the way CLUSTER MEET does.
+            if (lone) this.rehandshake(sender, nowMs);
+          }
         }
+        if (metBack) this.knowsUs(sender); // it named us
+        else this.oweMeet(sender, nowMs);
         this.processHeader(sender, h, nowMs);
         this.processGossip(sender, msg.gossip, nowMs);
         sender.linkConnected = true;
-        this.sendPong(replyTo, sender, true, msg.probeFor);
+        this.sendPong(replyTo, sender, !metBack, msg.probeFor);
         return;
       }
       case 'ping': {
         if (sender) {
+          this.knowsUs(sender); // it only pings nodes it knows
           this.processHeader(sender, h, nowMs);
           this.processGossip(sender, msg.gossip, nowMs);
           sender.linkConnected = true;
@@ -655,8 +687,12 @@ export class ClusterCore implements ClusterCoreApi {
         return;
       }
       case 'pong': {
-        if (!sender) sender = this.resolveHandshake(h, msg.probeReply, nowMs);
+        // The answer to one of our MEETs, also when we learned the sender meanwhile (then only the handshake goes).
+        const resolved = !sender || this.nodes.get(msg.probeReply ?? '')?.handshake === true;
+        if (resolved) sender = this.resolveHandshake(h, msg.probeReply, nowMs) ?? sender;
         if (!sender) return;
+        // Every ping of ours to a meetPending node is a MEET, so its pongs answer MEETs.
+        this.knowsUs(sender);
         this.markAlive(sender, nowMs);
         this.processHeader(sender, h, nowMs);
         this.processGossip(sender, msg.gossip, nowMs, msg.fullTable === true);
@@ -674,6 +710,8 @@ export class ClusterCore implements ClusterCoreApi {
           const probed = this.nodes.get(msg.probeReply);
           if (probed && !probed.handshake && probed !== this.myself) this.markAlive(probed, nowMs);
         }
+        // Our MEET is answered: tell the node we know it now, or it MEETs us back.
+        if (resolved) this.sendPing(sender, nowMs);
         return;
       }
       case 'fail': {
@@ -718,6 +756,36 @@ export class ClusterCore implements ClusterCoreApi {
         this.failover.onMfStart(sender, h, nowMs);
         return;
     }
+  }
+
+  /** A node that sent CLUSTER MEET's MEET to us is MEETed back until it shows it knows us. */
+  private oweMeet(r: NodeRecord, nowMs: number): void {
+    r.meetPending = true;
+    if (!this.meetsOwed.has(r.id)) this.meetsOwed.set(r.id, nowMs + this.handshakeResendMs());
+  }
+
+  private knowsUs(r: NodeRecord): void {
+    if (!r.meetPending) return;
+    r.meetPending = false;
+    this.meetsOwed.delete(r.id);
+  }
+
+  /** A fresh handshake to a node we know: its answer is its whole table. */
+  private rehandshake(r: NodeRecord, nowMs: number): void {
+    for (const id of [...this.handshakes]) {
+      const hs = this.nodes.get(id)!;
+      if (hs.ip === r.ip && hs.busPort === r.busPort) this.removeRecord(hs);
+    }
+    this.meet(r.ip, r.port, r.busPort, nowMs);
+  }
+
+  private handshakeResendMs(): number {
+    return Math.min(1000, Math.max(100, this.nodeTimeoutMs / 4));
+  }
+
+  /** Redis's handshake timeout: the node timeout, at least 1 s. */
+  private handshakeTimeoutMs(): number {
+    return Math.max(this.nodeTimeoutMs, 1000);
   }
 
   private recordFromHeader(h: NodeHeader, nowMs: number): NodeRecord {
@@ -1033,13 +1101,27 @@ export class ClusterCore implements ClusterCoreApi {
     const timeout = this.nodeTimeoutMs;
 
     // Handshakes: resend MEET until answered; drop after the node timeout (at least 1 s).
-    const handshakeTimeoutMs = Math.max(timeout, 1000);
+    const handshakeTimeoutMs = this.handshakeTimeoutMs();
     for (const id of this.handshakes.size ? [...this.handshakes] : []) {
       const r = this.nodes.get(id)!;
       if (nowMs - r.createdMs > handshakeTimeoutMs) {
         this.removeRecord(r);
         this.emit('handshake-timeout', { ip: r.ip, port: r.port });
-      } else if (nowMs - r.lastProbeMs >= Math.min(1000, Math.max(100, timeout / 4))) this.sendMeet(r, nowMs);
+      } else if (nowMs - r.lastProbeMs >= this.handshakeResendMs()) this.sendMeet(r, nowMs);
+    }
+
+    // Nodes that met us and have not shown that they know us: MEET them back,
+    // once per handshake timeout. A suspect is left to its (MEET) re-probes.
+    let metBack = 0;
+    for (const [id, dueMs] of this.meetsOwed.size ? [...this.meetsOwed] : []) {
+      if (metBack >= MEETS_BACK_PER_TICK) break;
+      if (nowMs < dueMs) continue;
+      const r = this.nodes.get(id);
+      this.meetsOwed.delete(id);
+      if (!r || !r.meetPending || r.pfail || r.fail) continue;
+      this.meetsOwed.set(id, nowMs + handshakeTimeoutMs);
+      this.sendPing(r, nowMs);
+      metBack++;
     }
 
     // Outstanding probes: indirect probes at half the timeout, PFAIL at the timeout.
@@ -1148,7 +1230,8 @@ export class ClusterCore implements ClusterCoreApi {
     const n = this.peerIds.length;
     for (let i = 0; i < k * 4 && out.length < k && n > 0; i++) {
       const r = this.nodes.get(this.peerIds[Math.floor(this.random() * n)]!)!;
-      if (r.id === exclude || r.pfail || r.fail || out.includes(r)) continue;
+      // A helper that may not know us would ignore the request.
+      if (r.id === exclude || r.pfail || r.fail || r.meetPending || out.includes(r)) continue;
       out.push(r);
     }
     return out;

@@ -50,6 +50,13 @@ export class NodeRecord {
   failTimeMs = 0;
   handshake = false;
   handshakeSinceMs = 0;
+  /**
+   * It met us (CLUSTER MEET on its side) and has not yet shown that it knows
+   * us: its own handshake may have timed out before our answer arrived, and it
+   * ignores pings from nodes it does not know. Until it answers, our probes to
+   * it are MEETs (Redis's MEET flag on the node it handshakes back).
+   */
+  meetPending = false;
   /** When this node was known to the core; bounds a handshake. */
   createdMs: number;
   /** Redis's ping_sent: first unanswered probe, 0 when none is outstanding. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Cluster } from 'ioredis';
 import { redisCli } from '../support/server-process.js';
-import { cli, eventually, firstWriteMs, infoField, keyOwnedBy, NODE_TIMEOUT_MS, restartZoneNode, startZoneCluster, waitHealthy, type ZoneCluster } from './failover-support.js';
+import { cli, eventually, firstWriteMs, infoField, keyOwnedBy, NODE_TIMEOUT_MS, restartZoneNode, startZoneCluster, waitHealthy, watchFlags, type ZoneCluster } from './failover-support.js';
 
 /** Writers through Redis.Cluster on keys `${prefix}${i}`; returns the acknowledged keys when stopped. */
 function workload(seeds: { host: string; port: number }[], prefix: string, writers = 4): { stop(): Promise<Set<string>>; client: Cluster } {
@@ -95,6 +95,46 @@ describe('failover: 3 x 1 cluster in three zones (cluster-node-timeout 1000)', f
     assert.match(await cli(victim, 'set', key, 'x'), /^MOVED \d+ 127\.0\.2\.2:/);
     await waitHealthy(cl.all);
     assert.equal(await cli(victim, 'readonly'), 'OK');
+  });
+
+  it('SIGSTOP for 0.8 x node timeout then SIGCONT: no FAIL, no election, the primary keeps its slots', async () => {
+    cl = await startZoneCluster();
+    const victim = cl.primaries[0]!;
+    const replica = cl.replicas[0]!;
+    const others = cl.all.filter((n) => n !== victim);
+    const key = await keyOwnedBy(victim, 'h');
+    const epochs = async (): Promise<string[]> => Promise.all(cl!.all.map(async (n) => /cluster_current_epoch:(\d+)/.exec(await cli(n, 'cluster', 'info'))?.[1] ?? '?'));
+    const epochsBefore = await epochs();
+    const pauseMs = Math.round(0.8 * NODE_TIMEOUT_MS);
+    // Formation on a loaded machine may see a FAIL of its own; only the pauses are judged.
+    const sinceMs = Date.now();
+    // Three pauses: each lands at another phase of the probes in flight.
+    for (let round = 0; round < 3; round++) {
+      const watch = watchFlags(others, victim.id);
+      victim.handle.kill('SIGSTOP');
+      try {
+        await new Promise((r) => setTimeout(r, pauseMs));
+      } finally {
+        victim.handle.kill('SIGCONT');
+      }
+      await new Promise((r) => setTimeout(r, 3 * NODE_TIMEOUT_MS));
+      const seen = await watch.stop();
+      console.log(`      pause ${round + 1}: PFAIL seen by ${seen.pfailBy.size} of ${others.length} nodes, FAIL by ${seen.failBy.size} (${seen.polls} polls)`);
+      assert.ok(seen.polls >= others.length * 2, `the watch ran (${seen.polls} polls)`);
+      assert.deepEqual([...seen.failBy], [], `FAIL for a primary paused ${pauseMs} ms`);
+      assert.match(await cli(victim, 'role'), /^master/);
+      assert.match(await cli(replica, 'role'), new RegExp(`^slave\\n${victim.host.replace(/\./g, '\\.')}\\n${victim.port}\\n`));
+      assert.equal(await cli(victim, 'set', key, `v${round}`), 'OK');
+    }
+    assert.deepEqual(await epochs(), epochsBefore, 'no election ran (currentEpoch unchanged everywhere)');
+    for (const n of cl.all) {
+      const text = await cli(n, 'info', 'failover');
+      assert.match(text, /^promotions:0/m, `${n.host}:${n.port} promoted`);
+      for (const m of text.matchAll(/^failover_\d+:failed=([0-9a-f]+),.*,fail=(-?\d+),.*$/gm)) {
+        if (m[1] === victim.id && Number(m[2]) >= sinceMs) assert.fail(`${n.host}:${n.port} saw FAIL for the paused primary ${Number(m[2]) - sinceMs} ms after the first pause: ${m[0]}`);
+      }
+    }
+    await waitHealthy(cl.all);
   });
 
   it('a primary killed and restarted within node timeout does not serve an empty shard; its replica takes over', async () => {
@@ -188,8 +228,21 @@ describe('failover: 3 x 1 cluster in three zones (cluster-node-timeout 1000)', f
     cl = await startZoneCluster(['--cluster-sync-replication', 'yes']);
     const victim = cl.primaries[0]!;
     const replica = cl.replicas[0]!;
+    // CONFIG SET reaches the election rule in the core, not only the write path: off, then on again.
+    for (const v of ['no', 'yes']) {
+      assert.equal(await cli(replica, 'config', 'set', 'cluster-sync-replication', v), 'OK');
+      assert.equal(await cli(replica, 'config', 'get', 'cluster-sync-replication'), `cluster-sync-replication\n${v}`);
+      const line = new RegExp(`Failover settings changed \\{"directive":"cluster-sync-replication".*"syncReplication":${v === 'yes'}\\}`);
+      await eventually(async () => assert.match(replica.handle.output(), line), { timeoutMs: 2000, what: `the core has syncReplication ${v}` });
+    }
+    assert.equal(await infoField(replica, 'failover', 'sync_replication'), '1');
     const w = workload([{ host: cl.primaries[1]!.host, port: cl.primaries[1]!.port }], 'y');
     await new Promise((r) => setTimeout(r, 2000));
+    // The primary's acknowledged offset reaches its replica over the stream (the bar for its election).
+    const ackedOnPrimary = Number(await infoField(victim, 'replication', 'sync_acked_offset'));
+    assert.ok(ackedOnPrimary > 0, 'the primary counts its replica\'s acks');
+    await eventually(async () => assert.ok(Number(await infoField(replica, 'replication', 'sync_acked_offset')) >= ackedOnPrimary), { timeoutMs: 2000, what: 'the replica learnt the acked offset' });
+    assert.ok(Number(await infoField(replica, 'replication', 'sync_acked_offset')) <= Number(await infoField(replica, 'replication', 'master_repl_offset')), 'never ahead of what the replica holds');
     victim.handle.kill('SIGKILL');
     await eventually(async () => assert.match(await cli(replica, 'role'), /^master/), { timeoutMs: 15000, what: 'replica promoted' });
     await new Promise((r) => setTimeout(r, 500));

@@ -176,3 +176,50 @@ export async function firstWriteMs(n: ZoneNode, key: string, sinceMs: number, ti
     c.disconnect();
   }
 }
+
+/** What the other nodes said about one node while it was watched. */
+export interface FlagWatch {
+  /** "host:port" of every observer that listed it as PFAIL (fail?) at least once. */
+  readonly pfailBy: Set<string>;
+  /** ... as FAIL at least once: a failure detection, not merely a slow answer. */
+  readonly failBy: Set<string>;
+  /** Polls that got an answer (the watch really ran). */
+  polls: number;
+}
+
+/**
+ * Polls CLUSTER NODES on each observer every `everyMs` and records the flags
+ * it shows for `targetId`, until stop(). Direct connections (not redis-cli
+ * processes): the machine is small and the window is short.
+ */
+export function watchFlags(observers: readonly ZoneNode[], targetId: string, everyMs = 50): { stop(): Promise<FlagWatch> } {
+  const w: FlagWatch = { pfailBy: new Set(), failBy: new Set(), polls: 0 };
+  let stopped = false;
+  const loops = observers.map(async (n) => {
+    const c = new Redis({ host: n.host, port: n.port, maxRetriesPerRequest: 0, commandTimeout: 1000, retryStrategy: () => 50 });
+    try {
+      for (let i = 0; !stopped && i < 10_000; i++) {
+        try {
+          const text = String(await c.call('cluster', 'nodes'));
+          const line = text.split('\n').find((l) => l.startsWith(targetId));
+          const flags = (line?.split(' ')[2] ?? '').split(',');
+          if (flags.includes('fail?')) w.pfailBy.add(`${n.host}:${n.port}`);
+          if (flags.includes('fail')) w.failBy.add(`${n.host}:${n.port}`);
+          w.polls++;
+        } catch {
+          // a slow answer is not a flag; the next poll retries
+        }
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+    } finally {
+      c.disconnect();
+    }
+  });
+  return {
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+      return w;
+    },
+  };
+}

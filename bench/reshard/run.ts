@@ -205,7 +205,8 @@ async function runOne(kind: ServerKind): Promise<Result> {
     const bigKeys: Result['bigKeys'] = {};
     const slotsInOrder = [...r.slotStartMs.entries()].sort((x, y) => x[1] - y[1]);
     for (const key of STRING_MB > 0 ? [BIG_HASH, BIG_STRING] : [BIG_HASH]) {
-      const slot = Number(await call(a.s.port, 'CLUSTER', 'KEYSLOT', key));
+      // Asked of B: A, emptied of slots, has become B's replica and may be LOADING its full sync.
+      const slot = Number(await call(b.s.port, 'CLUSTER', 'KEYSLOT', key));
       const startMs = r.slotStartMs.get(slot) ?? moveStart;
       const next = slotsInOrder.find(([, t]) => t > startMs);
       const endMs = next ? next[1] : moveEnd;

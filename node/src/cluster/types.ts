@@ -140,7 +140,14 @@ export interface ClusterView {
 
 /** Side effects the core asks its adapter to carry out. */
 export type ClusterEffect =
-  | { readonly kind: 'save-config' }
+  /**
+   * Write nodes.conf before the drained messages leave. `fsync` asks for a
+   * durable write; the adapter also makes it durable whenever currentEpoch,
+   * lastVoteEpoch or a configEpoch differs from the last durable write (a
+   * vote is on disk before its ack is sent), and otherwise only writes it,
+   * as Redis 7.0 fsyncs nodes.conf only for CLUSTER_TODO_FSYNC_CONFIG.
+   */
+  | { readonly kind: 'save-config'; readonly fsync?: boolean }
   | { readonly kind: 'view-changed' }
   | { readonly kind: 'deliver-publish'; readonly channel: string; readonly message: string; readonly sharded: boolean }
   | { readonly kind: 'event'; readonly name: string; readonly fields: Readonly<Record<string, string | number>> }

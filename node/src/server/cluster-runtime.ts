@@ -14,8 +14,12 @@ import { clusterInfoStatsLines } from '../bus/stats.js';
 import { setRepeating, wallClockMs } from '../runtime/clock.js';
 
 export interface ClusterRuntimeCallbacks {
-  /** Persist nodes.conf (core.persisted()); called at most once per drained event. */
-  onSaveConfig(): void;
+  /**
+   * Persist nodes.conf (core.persisted()); called at most once per drained
+   * event, before its messages are sent. `fsync`: an effect asked for a
+   * durable write (the adapter adds epoch changes of its own accord).
+   */
+  onSaveConfig(fsync: boolean): void;
   /** The core's view changed: swap the routing reference. At most once per drained event. */
   onViewChanged(view: ClusterView): void;
   /** A PUBLISH from the bus, to deliver to local subscribers. */
@@ -216,7 +220,14 @@ export class ClusterRuntime {
     if (this.stopped) return;
     const { out, effects } = this.core.drain();
     // nodes.conf first: a vote (lastVoteEpoch) must be on disk before its ack leaves.
-    if (effects.some((e) => e.kind === 'save-config')) this.callbacks.onSaveConfig();
+    let save = false;
+    let fsync = false;
+    for (const e of effects) {
+      if (e.kind !== 'save-config') continue;
+      save = true;
+      if (e.fsync === true) fsync = true;
+    }
+    if (save) this.callbacks.onSaveConfig(fsync);
     for (const o of out) this.bus.send(o.to, o.msg);
     let viewChanged = false;
     for (const e of effects) {

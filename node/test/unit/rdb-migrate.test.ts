@@ -4,7 +4,7 @@
 // the local copy goes, and socket errors give Redis's IOERR replies.
 
 import assert from 'node:assert/strict';
-import { Harness } from '../support/harness.js';
+import { Harness, parseAll } from '../support/harness.js';
 import { RespDecoder, RespError } from '../../src/resp/decoder.js';
 import {
   setMigrateConnector,
@@ -79,6 +79,38 @@ describe('MIGRATE (scripted target)', () => {
     assert.equal(c.run('EXISTS', 'k'), 0);
     assert.deepEqual(target.sent[0], ['SELECT', '0']);
     assert.equal(target.sent[1]![0], 'RESTORE');
+  });
+
+  it('the keys it deletes here are propagated as one DEL (replicas drop them too), COPY deletes nothing', async () => {
+    const h = new Harness();
+    const chunks: Buffer[] = [];
+    let offset = 0;
+    h.node.propagation.sink = {
+      feed: (b) => {
+        chunks.push(b);
+        offset += b.length;
+      },
+      get offset() {
+        return offset;
+      },
+    };
+    const target = new ScriptedTarget();
+    setMigrateConnector(h.node, target);
+    const c = h.client();
+    c.run('SELECT', '2');
+    c.run('SET', 'a', '1');
+    c.run('SET', 'b', '2');
+    c.run('SET', 'c', '3');
+    parseAll(chunks.splice(0));
+    c.run('MIGRATE', 'h', '1', '', '0', '1000', 'KEYS', 'a', 'b', 'missing');
+    assert.deepEqual(parseAll(chunks.splice(0)).commands, [], 'nothing until acknowledged');
+    await target.answer();
+    assert.deepEqual(c.pending(), ['OK']);
+    assert.deepEqual(parseAll(chunks.splice(0)).commands, [['del', 'a', 'b']]);
+    c.run('MIGRATE', 'h', '1', 'c', '0', '1000', 'COPY');
+    await target.answer();
+    assert.deepEqual(c.pending(), ['OK']);
+    assert.deepEqual(parseAll(chunks.splice(0)).commands, []);
   });
 
   it('a key written while in flight is re-sent with REPLACE before it is deleted here', async () => {

@@ -378,15 +378,22 @@ async function sendRounds(req: Request, entries: Entry[]): Promise<(w: ReplyWrit
     const result = await sendBatch(req, batch);
     if (result.error !== null && firstError === null) firstError = result.error;
     const stale: Entry[] = [];
+    const deleted: string[] = [];
     for (const e of result.acked) {
       if (req.copy) continue;
       if (!e.watcher.watchDirty) {
         // The target holds exactly what is here: the key now lives there only.
-        if (req.db.delete(e.key)) s.node.notify('g', 'del', e.key, req.dbIndex);
+        if (req.db.delete(e.key)) {
+          s.node.notify('g', 'del', e.key, req.dbIndex);
+          deleted.push(e.key);
+        }
         continue;
       }
       stale.push(e);
     }
+    // Replicas (and the AOF) drop them too: one DEL, as Redis rewrites MIGRATE into DEL key ...
+    // (outside a command, Session.propagate emits at once, in this client's database).
+    if (deleted.length > 0) s.propagate(['del', ...deleted]);
     if (stale.length === 0 || result.error !== null) break;
     if (round + 1 >= MAX_RESYNC_ROUNDS) {
       if (firstError === null) firstError = 'ERR MIGRATE gave up: keys kept changing during the migration, they stay on this node';

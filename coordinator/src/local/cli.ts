@@ -22,7 +22,10 @@ const USAGE = `usage: cli.js up|down|status [options] [-- extra server arguments
   --data-dir DIR             default ./.tessera/cluster
   --zone-users auto|yes|no   run zone z's nodes as user tessera-z<z> (auto: when root)
   --timeout MS               how long up waits for a healthy cluster (default 60000)
-  --purge                    down: also delete the data dir`;
+  --purge                    down: also delete the data dir
+up on a data dir that holds a cluster.json starts that cluster as recorded (bin/tessera scale
+and add-replica change the record) and never re-plans it; --shards/--replicas are then ignored,
+and a different --server, --base-port or --zones is refused.`;
 
 interface Parsed {
   readonly command: string;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Cluster } from 'ioredis';
 import { redisCli } from '../support/server-process.js';
-import { cli, eventually, firstWriteMs, infoField, keyOwnedBy, NODE_TIMEOUT_MS, restartZoneNode, startZoneCluster, waitHealthy, watchFlags, type ZoneCluster } from './failover-support.js';
+import { cli, eventually, firstWriteMs, infoField, keyOwnedBy, NODE_TIMEOUT_MS, restartZoneNode, startZoneCluster, waitHealthy, watchFlags, liveShard, type ZoneCluster, type ZoneNode } from './failover-support.js';
 
 /** Writers through Redis.Cluster on keys `${prefix}${i}`; returns the acknowledged keys when stopped. */
 function workload(seeds: { host: string; port: number }[], prefix: string, writers = 4): { stop(): Promise<Set<string>>; client: Cluster } {
@@ -99,42 +99,53 @@ describe('failover: 3 x 1 cluster in three zones (cluster-node-timeout 1000)', f
 
   it('SIGSTOP for 0.8 x node timeout then SIGCONT: no FAIL, no election, the primary keeps its slots', async () => {
     cl = await startZoneCluster();
-    const victim = cl.primaries[0]!;
-    const replica = cl.replicas[0]!;
-    const others = cl.all.filter((n) => n !== victim);
+    const all = cl.all;
+    const { primary: victim, replica } = await liveShard(all);
+    const others = all.filter((n) => n !== victim);
     const key = await keyOwnedBy(victim, 'h');
-    const epochs = async (): Promise<string[]> => Promise.all(cl!.all.map(async (n) => /cluster_current_epoch:(\d+)/.exec(await cli(n, 'cluster', 'info'))?.[1] ?? '?'));
+    const epochOf = async (n: ZoneNode): Promise<string> =>
+      eventually(async () => /cluster_current_epoch:(\d+)/.exec(await cli(n, 'cluster', 'info'))![1]!, { timeoutMs: 5000, what: `${n.host}:${n.port} CLUSTER INFO` });
+    const epochs = async (): Promise<string[]> => Promise.all(all.map(epochOf));
     const epochsBefore = await epochs();
     const pauseMs = Math.round(0.8 * NODE_TIMEOUT_MS);
     // Formation on a loaded machine may see a FAIL of its own; only the pauses are judged.
     const sinceMs = Date.now();
-    // Three pauses: each lands at another phase of the probes in flight.
-    for (let round = 0; round < 3; round++) {
-      const watch = watchFlags(others, victim.id);
-      victim.handle.kill('SIGSTOP');
-      try {
-        await new Promise((r) => setTimeout(r, pauseMs));
-      } finally {
-        victim.handle.kill('SIGCONT');
+    try {
+      // Three pauses: each lands at another phase of the probes in flight.
+      for (let round = 0; round < 3; round++) {
+        const watch = watchFlags(others, victim.id);
+        victim.handle.kill('SIGSTOP');
+        try {
+          await new Promise((r) => setTimeout(r, pauseMs));
+        } finally {
+          victim.handle.kill('SIGCONT');
+        }
+        await new Promise((r) => setTimeout(r, 3 * NODE_TIMEOUT_MS));
+        const seen = await watch.stop();
+        console.log(`      pause ${round + 1}: PFAIL seen by ${seen.pfailBy.size} of ${others.length} nodes, FAIL by ${seen.failBy.size} (${seen.polls} polls)`);
+        assert.ok(seen.polls >= others.length * 2, `the watch ran (${seen.polls} polls)`);
+        assert.deepEqual([...seen.failBy], [], `FAIL for a primary paused ${pauseMs} ms`);
+        assert.match(await cli(victim, 'role'), /^master/);
+        assert.match(await cli(replica, 'role'), new RegExp(`^slave\\n${victim.host.replace(/\./g, '\\.')}\\n${victim.port}\\n`));
+        assert.equal(await cli(victim, 'set', key, `v${round}`), 'OK');
       }
-      await new Promise((r) => setTimeout(r, 3 * NODE_TIMEOUT_MS));
-      const seen = await watch.stop();
-      console.log(`      pause ${round + 1}: PFAIL seen by ${seen.pfailBy.size} of ${others.length} nodes, FAIL by ${seen.failBy.size} (${seen.polls} polls)`);
-      assert.ok(seen.polls >= others.length * 2, `the watch ran (${seen.polls} polls)`);
-      assert.deepEqual([...seen.failBy], [], `FAIL for a primary paused ${pauseMs} ms`);
-      assert.match(await cli(victim, 'role'), /^master/);
-      assert.match(await cli(replica, 'role'), new RegExp(`^slave\\n${victim.host.replace(/\./g, '\\.')}\\n${victim.port}\\n`));
-      assert.equal(await cli(victim, 'set', key, `v${round}`), 'OK');
-    }
-    assert.deepEqual(await epochs(), epochsBefore, 'no election ran (currentEpoch unchanged everywhere)');
-    for (const n of cl.all) {
-      const text = await cli(n, 'info', 'failover');
-      assert.match(text, /^promotions:0/m, `${n.host}:${n.port} promoted`);
-      for (const m of text.matchAll(/^failover_\d+:failed=([0-9a-f]+),.*,fail=(-?\d+),.*$/gm)) {
-        if (m[1] === victim.id && Number(m[2]) >= sinceMs) assert.fail(`${n.host}:${n.port} saw FAIL for the paused primary ${Number(m[2]) - sinceMs} ms after the first pause: ${m[0]}`);
+      assert.deepEqual(await epochs(), epochsBefore, 'no election ran (currentEpoch unchanged everywhere)');
+      for (const n of all) {
+        const text = await cli(n, 'info', 'failover');
+        assert.match(text, /^promotions:0/m, `${n.host}:${n.port} promoted`);
+        for (const m of text.matchAll(/^failover_\d+:failed=([0-9a-f]+),.*,fail=(-?\d+),.*$/gm)) {
+          if (m[1] === victim.id && Number(m[2]) >= sinceMs) assert.fail(`${n.host}:${n.port} saw FAIL for the paused primary ${Number(m[2]) - sinceMs} ms after the first pause: ${m[0]}`);
+        }
       }
+      await waitHealthy(all);
+    } finally {
+      // The detector's own words (the core's node-pfail / node-fail events), for whoever reads a failure.
+      const names = new Map(all.map((n) => [n.id, `${n.host}:${n.port}${n === victim ? '(paused)' : ''}`]));
+      const named = (l: string): string => l.replace(/[0-9a-f]{40}/g, (id) => names.get(id) ?? id);
+      const detector = all.flatMap((n) => n.handle.output().split('\n').filter((l) => /node-(p)?fail /.test(l)).map((l) => `${n.host}:${n.port} ${named(l)}`));
+      console.log(`      first pause at ${new Date(sinceMs).toISOString()}; PFAIL/FAIL events in the run (formation included): ${detector.length}`);
+      for (const l of detector.slice(0, 40)) console.log(`        ${l}`);
     }
-    await waitHealthy(cl.all);
   });
 
   it('a primary killed and restarted within node timeout does not serve an empty shard; its replica takes over', async () => {

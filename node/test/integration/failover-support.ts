@@ -223,3 +223,25 @@ export function watchFlags(observers: readonly ZoneNode[], targetId: string, eve
     },
   };
 }
+
+/**
+ * A primary that owns slots and a replica of it, as the nodes say now (not as
+ * formed: on a loaded machine formation itself has been seen to fail a node
+ * over, swapping a pair).
+ */
+export async function liveShard(nodes: readonly ZoneNode[]): Promise<{ primary: ZoneNode; replica: ZoneNode }> {
+  return eventually(
+    async () => {
+      for (const p of nodes) {
+        const mine = (await cli(p, 'cluster', 'nodes')).split('\n').find((l) => l.includes('myself'));
+        if (!mine || !mine.split(' ')[2]!.split(',').includes('master') || mine.split(' ').length < 9) continue;
+        for (const r of nodes) {
+          const role = (await cli(r, 'role')).split('\n');
+          if (role[0] === 'slave' && role[1] === p.host && role[2] === String(p.port) && role[3] === 'connected') return { primary: p, replica: r };
+        }
+      }
+      throw new Error('no primary with slots and a connected replica');
+    },
+    { timeoutMs: 15000, what: 'a primary with a connected replica' },
+  );
+}

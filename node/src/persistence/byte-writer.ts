@@ -15,7 +15,9 @@ export class ByteWriter {
     const need = this.length + n;
     if (need <= this.buf.length) return;
     let cap = this.buf.length * 2;
-    while (cap < need) cap *= 2;
+    // A big jump (a multi-MB string reserved in one go): that size plus a
+    // little for what follows (the payload footer), not the next power of two.
+    if (cap < need) cap = need + 256;
     const next = Buffer.allocUnsafe(cap);
     this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
@@ -88,6 +90,16 @@ export class ByteWriter {
     return this.buf.subarray(0, this.length);
   }
 
+  /**
+   * The bytes written, without a copy when they are large (a view of the
+   * internal buffer; the writer must not be used afterwards), else as an
+   * exact-size copy (a small result should not pin a larger buffer).
+   */
+  finish(): Buffer {
+    if (this.length >= BIG_RESULT_BYTES) return this.buf.subarray(0, this.length);
+    return this.take();
+  }
+
   /** The bytes written, as an exact-size copy. */
   take(): Buffer {
     const out = Buffer.allocUnsafe(this.length);
@@ -95,3 +107,6 @@ export class ByteWriter {
     return out;
   }
 }
+
+/** finish() hands out a view instead of copying from this size on (a 64 MB copy is a stall). */
+const BIG_RESULT_BYTES = 1 << 20;

@@ -44,7 +44,7 @@ export function* createDumpPayloadSteps(v: Value, opts: EncodeOptions = DEFAULT_
   const tail = Buffer.allocUnsafe(8);
   crc.writeLE(tail, 0);
   w.bytes(tail);
-  return w.take();
+  return w.finish();
 }
 
 export function createDumpPayload(v: Value, opts: EncodeOptions = DEFAULT_ENCODE_OPTIONS): Buffer {

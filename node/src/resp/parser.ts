@@ -16,6 +16,14 @@ const LF = 10;
 export const INLINE_MAX_BYTES = 64 * 1024;
 /** Bulks at least this long are waited for whole instead of reparsed. */
 const BIG_BULK_BYTES = 32 * 1024;
+/**
+ * Bulks at least this long are copied into one buffer of their size as their
+ * chunks arrive, so no single turn copies the whole of a huge value (a 64 MB
+ * RESTORE payload) before the latin1 string is made from it.
+ */
+const HUGE_BULK_BYTES = 1024 * 1024;
+/** Room after a huge bulk for the bytes that arrive with its last chunk. */
+const HUGE_BULK_SLACK = 1024 * 1024;
 
 export interface CommandSink {
   /** Called for each complete command; return false to pause parsing (blocked client). */
@@ -38,6 +46,9 @@ export class RespParser {
   private waiting: Buffer[] = [];
   private waitingBytes = 0;
   private needBytes = 0;
+  /** A huge bulk being assembled: its buffer and the bytes in it (from the bulk's first byte on). */
+  private huge: Buffer | null = null;
+  private hugeFill = 0;
   /** Multibulk in progress: remaining arguments and those read so far. */
   private mbRemaining = 0;
   private mbArgs: string[] = [];
@@ -51,7 +62,7 @@ export class RespParser {
 
   /** Unparsed bytes held for this connection (for CLIENT LIST qbuf). */
   get pendingBytes(): number {
-    return this.buf.length - this.pos + this.waitingBytes;
+    return this.buf.length - this.pos + this.waitingBytes + this.hugeFill;
   }
 
   get isPaused(): boolean {
@@ -60,7 +71,9 @@ export class RespParser {
 
   feed(chunk: Buffer, sink: CommandSink): void {
     if (this.failed) return;
-    if (this.needBytes > 0) {
+    if (this.needBytes >= HUGE_BULK_BYTES && this.waiting.length === 0) {
+      if (!this.feedHuge(chunk, sink)) return;
+    } else if (this.needBytes > 0) {
       this.waiting.push(chunk);
       this.waitingBytes += chunk.length;
       if (this.buf.length - this.pos + this.waitingBytes < this.needBytes) {
@@ -82,6 +95,37 @@ export class RespParser {
     }
     if (!this.paused) this.run(sink);
     this.checkLimit(sink);
+  }
+
+  /**
+   * Appends chunk to the huge bulk being assembled. True once it is complete
+   * (this.buf then starts with it, followed by whatever came after it).
+   */
+  private feedHuge(chunk: Buffer, sink: CommandSink): boolean {
+    if (this.huge === null) {
+      const start = this.buf.subarray(this.pos);
+      this.huge = Buffer.allocUnsafe(this.needBytes + HUGE_BULK_SLACK);
+      this.hugeFill = start.copy(this.huge, 0);
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+    const huge = this.huge;
+    if (chunk.length > huge.length - this.hugeFill) {
+      // More than the slack after the bulk (a very large read): one concat, as for smaller bulks.
+      this.buf = Buffer.concat([huge.subarray(0, this.hugeFill), chunk]);
+    } else {
+      this.hugeFill += chunk.copy(huge, this.hugeFill);
+      if (this.hugeFill < this.needBytes) {
+        this.checkLimit(sink);
+        return false;
+      }
+      this.buf = huge.subarray(0, this.hugeFill);
+    }
+    this.pos = 0;
+    this.huge = null;
+    this.hugeFill = 0;
+    this.needBytes = 0;
+    return true;
   }
 
   /** Continues after a pause (a blocked client was served). */
@@ -108,6 +152,8 @@ export class RespParser {
     this.pos = 0;
     this.waiting = [];
     this.waitingBytes = 0;
+    this.huge = null;
+    this.hugeFill = 0;
     sink.onProtocolError(reason);
   }
 

@@ -84,6 +84,37 @@ describe('RESP parser', () => {
     assert.deepEqual(errors, ['invalid bulk length']);
   });
 
+  it('assembles huge bulks (>= 1 MB) as they arrive: in 64 KB reads, with commands after them, and with a read larger than the slack', () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
+    const bigText = big.latin1Slice(0, big.length);
+    const cmds = [
+      ['RESTORE', 'k', '0', bigText],
+      ['SET', 'a', 'b'],
+      ['RESTORE', 'k2', '0', bigText, 'REPLACE'],
+      ['PING'],
+    ];
+    const stream = Buffer.concat(cmds.map((c) => encodeCommand(c)));
+    for (const size of [65536, 1000, 2 * 1024 * 1024 + 3, stream.length]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < stream.length; i += size) chunks.push(stream.subarray(i, i + size));
+      const r = parseAll(chunks);
+      assert.deepEqual(r.errors, []);
+      assert.equal(r.commands.length, cmds.length, `reads of ${size}`);
+      for (let i = 0; i < cmds.length; i++) assert.ok(r.commands[i]!.length === cmds[i]!.length && r.commands[i]!.every((a, j) => a === cmds[i]![j]), `command ${i}, reads of ${size}`);
+    }
+    // The bytes held count toward the query buffer limit while it is assembled.
+    const p = new RespParser({ maxBulkBytes: 1 << 29, maxQueryBytes: 2 * 1024 * 1024 });
+    const errors: string[] = [];
+    const sink = { onCommand: () => true, onProtocolError: (reason: string) => errors.push(reason) };
+    p.feed(Buffer.from('*2\r\n$3\r\nSET\r\n$4000000\r\n'), sink);
+    p.feed(Buffer.alloc(1024 * 1024), sink);
+    assert.equal(p.pendingBytes, 1024 * 1024);
+    p.feed(Buffer.alloc(1024 * 1024 + 1), sink);
+    assert.equal(p.overLimit, true);
+    assert.equal(errors.length, 1);
+  });
+
   it('closes a client whose unparsed bytes exceed client-query-buffer-limit', () => {
     const p = new RespParser({ maxBulkBytes: 1 << 29, maxQueryBytes: 100 * 1024 });
     const errors: string[] = [];

@@ -29,6 +29,7 @@ import type { Session } from '../session.js';
 import type { NodeState } from '../node-state.js';
 import type { ReplyWriter } from '../../resp/writer.js';
 import type { Database } from '../../keyspace/database.js';
+import type { Value } from '../../keyspace/values.js';
 import { Session as SessionClass, type Transport } from '../session.js';
 import { Err } from '../../core/errors.js';
 import { is, parseInteger } from '../args.js';
@@ -114,8 +115,8 @@ interface Request {
 interface Entry {
   readonly key: string;
   watcher: Session;
-  /** RESTORE frame, or a DEL frame when the key vanished locally (re-sync rounds). */
-  frame: Buffer;
+  /** RESTORE frame (one or more chunks), or a DEL frame when the key vanished locally (re-sync rounds). */
+  frame: Buffer[];
 }
 
 function migrateKeys(args: readonly string[]): number[] {
@@ -247,49 +248,99 @@ function unwatch(req: Request, w: Session): void {
   req.s.node.watches.unwatchAll(w);
 }
 
+/** Values at most this big are serialised in one go (no event-loop pause): the common case. */
+const SMALL_STRING_BYTES = 64 * 1024;
+const SMALL_COLLECTION_ELEMENTS = 2048;
+
+function isSmall(v: Value): boolean {
+  if (typeof v === 'string' || Buffer.isBuffer(v)) return v.length <= SMALL_STRING_BYTES;
+  return v.size <= SMALL_COLLECTION_ELEMENTS;
+}
+
 /**
- * The RESTORE (or DEL) frame for key's current value, or null if the key is
- * gone or already expired. Serialised in steps unless `oneShot`.
+ * RESTORE key ttl payload [REPLACE] as RESP. A small frame is one Buffer; a
+ * big payload is not copied: the frame is [head, payload, tail] (one writev).
  */
-async function snapshot(req: Request, key: string, replace: boolean, oneShot: boolean): Promise<Buffer | null> {
-  const ks = req.s.node.keyspace;
-  const value = req.db.peek(key, ks.nowMs);
-  if (value === undefined) return null;
-  let ttl = 0;
+function restoreFrame(name: string, key: string, ttl: number, payload: Buffer, replace: boolean): Buffer[] {
+  const ttlText = String(ttl);
+  const head = `*${replace ? 5 : 4}\r\n$${name.length}\r\n${name}\r\n$${key.length}\r\n${key}\r\n$${ttlText.length}\r\n${ttlText}\r\n$${payload.length}\r\n`;
+  const tail = replace ? '\r\n$7\r\nREPLACE\r\n' : '\r\n';
+  if (payload.length > SMALL_STRING_BYTES) return [Buffer.from(head, 'latin1'), payload, Buffer.from(tail, 'latin1')];
+  const out = Buffer.allocUnsafe(head.length + payload.length + tail.length);
+  let at = out.latin1Write(head, 0);
+  at += payload.copy(out, at);
+  out.latin1Write(tail, at);
+  return [out];
+}
+
+/** The TTL to send for key (0: none), or null if it is already expired. */
+function ttlOf(req: Request, key: string): number | null {
   const expireAt = req.db.getExpire(key);
-  if (expireAt !== undefined) {
-    ttl = expireAt - ks.nowMs;
-    if (ttl < 0) return null;
-    if (ttl < 1) ttl = 1;
-  }
+  if (expireAt === undefined) return 0;
+  const ttl = expireAt - req.s.node.keyspace.nowMs;
+  if (ttl < 0) return null;
+  return ttl < 1 ? 1 : ttl;
+}
+
+function commandName(req: Request): string {
+  return req.s.node.clusterEnabled ? 'RESTORE-ASKING' : 'RESTORE';
+}
+
+/** The RESTORE frame for key's current value serialised in one go, or null if the key is gone or expired. */
+function snapshotNow(req: Request, key: string, replace: boolean): Buffer[] | null {
+  const value = req.db.peek(key, req.s.node.keyspace.nowMs);
+  if (value === undefined) return null;
+  const ttl = ttlOf(req, key);
+  if (ttl === null) return null;
+  return restoreFrame(commandName(req), key, ttl, createDumpPayload(value, req.opts), replace);
+}
+
+/**
+ * The RESTORE frame for key's current value serialised in bounded steps
+ * with the event loop let go between them, or null if the key is gone.
+ */
+async function snapshotStepped(req: Request, key: string, replace: boolean): Promise<Buffer[] | null> {
+  const value = req.db.peek(key, req.s.node.keyspace.nowMs);
+  if (value === undefined) return null;
+  const steps = createDumpPayloadSteps(value, req.opts);
   let payload: Buffer;
-  if (oneShot) {
-    payload = createDumpPayload(value, req.opts);
-  } else {
-    const steps = createDumpPayloadSteps(value, req.opts);
-    let n = 0;
-    for (;;) {
-      const r = steps.next();
-      if (r.done) {
-        payload = r.value;
-        break;
-      }
-      if (++n % STEPS_PER_PAUSE === 0) await req.connector.pause();
+  let n = 0;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) {
+      payload = r.value;
+      break;
     }
+    if (++n % STEPS_PER_PAUSE === 0) await req.connector.pause();
   }
-  const cmd: (string | Buffer)[] = [req.s.node.clusterEnabled ? 'RESTORE-ASKING' : 'RESTORE', key, String(ttl), payload];
-  if (replace) cmd.push('REPLACE');
-  return encodeCommand(cmd);
+  // The TTL as of now (the value may have been serialised over many turns).
+  const ttl = ttlOf(req, key);
+  if (ttl === null) return null;
+  return restoreFrame(commandName(req), key, ttl, payload, replace);
+}
+
+/**
+ * A consistent snapshot of key, synchronously when its value is small
+ * (undefined: it is big, use consistentEntry).
+ */
+function entryNow(req: Request, key: string, replace: boolean): Entry | null | undefined {
+  const value = req.db.peek(key, req.s.node.keyspace.nowMs);
+  if (value !== undefined && !isSmall(value)) return undefined;
+  const frame = snapshotNow(req, key, replace);
+  if (frame === null) return null;
+  return { key, watcher: watchKey(req, key), frame };
 }
 
 /** A consistent snapshot of key (re-serialised in one go if it changed while being serialised). */
 async function consistentEntry(req: Request, key: string, replace: boolean): Promise<Entry | null> {
+  const now = entryNow(req, key, replace);
+  if (now !== undefined) return now;
   let watcher = watchKey(req, key);
-  let frame = await snapshot(req, key, replace, false);
+  let frame = await snapshotStepped(req, key, replace);
   if (watcher.watchDirty) {
     unwatch(req, watcher);
     watcher = watchKey(req, key);
-    frame = await snapshot(req, key, replace, true);
+    frame = snapshotNow(req, key, replace);
   }
   if (frame === null) {
     unwatch(req, watcher);
@@ -302,7 +353,8 @@ async function runMigration(req: Request): Promise<(w: ReplyWriter) => void> {
   const entries: Entry[] = [];
   try {
     for (const key of req.keys) {
-      const e = await consistentEntry(req, key, req.replace);
+      const now = entryNow(req, key, req.replace);
+      const e = now !== undefined ? now : await consistentEntry(req, key, req.replace);
       if (e !== null) entries.push(e);
     }
     return await sendRounds(req, entries);
@@ -330,7 +382,7 @@ async function sendBatch(req: Request, entries: readonly Entry[]): Promise<Batch
     const select = link.lastDbid !== req.targetDb;
     if (select) chunks.push(encodeCommand(['SELECT', String(req.targetDb)]));
     const preamble = chunks.length;
-    for (const e of entries) chunks.push(e.frame);
+    for (const e of entries) for (const c of e.frame) chunks.push(c);
     const ex = await connector.exchange(link, chunks, chunks.length, req.timeoutMs);
     const pre = ex.replies.slice(0, preamble);
     const restores = ex.replies.slice(preamble);
@@ -405,7 +457,7 @@ async function sendRounds(req: Request, entries: Entry[]): Promise<(w: ReplyWrit
       unwatch(req, e.watcher);
       const fresh = await consistentEntry(req, e.key, true);
       if (fresh !== null) next.push(fresh);
-      else next.push({ key: e.key, watcher: watchKey(req, e.key), frame: encodeCommand(['DEL', e.key]) });
+      else next.push({ key: e.key, watcher: watchKey(req, e.key), frame: [encodeCommand(['DEL', e.key])] });
     }
     entries.push(...next);
     batch = next;

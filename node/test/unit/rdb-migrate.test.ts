@@ -113,6 +113,21 @@ describe('MIGRATE (scripted target)', () => {
     assert.deepEqual(parseAll(chunks.splice(0)).commands, []);
   });
 
+  it('a big value goes out as several chunks but is one RESTORE with one reply', async () => {
+    const h = new Harness();
+    const target = new ScriptedTarget();
+    setMigrateConnector(h.node, target);
+    const c = h.client();
+    c.run('SET', 'big', 'x'.repeat(200 * 1024));
+    c.run('SET', 'small', 'y');
+    c.run('MIGRATE', 'h', '1', '', '0', '1000', 'KEYS', 'big', 'small');
+    await target.answer();
+    assert.deepEqual(c.pending(), ['OK']);
+    assert.deepEqual(target.sent.map((x) => x[0]), ['SELECT', 'RESTORE', 'RESTORE']);
+    assert.deepEqual(target.sent.map((x) => x[1]), ['0', 'big', 'small']);
+    assert.equal(c.run('EXISTS', 'big', 'small'), 0);
+  });
+
   it('a key written while in flight is re-sent with REPLACE before it is deleted here', async () => {
     const h = new Harness();
     const target = new ScriptedTarget();

@@ -383,7 +383,7 @@ async function sendBatch(req: Request, entries: readonly Entry[]): Promise<Batch
     if (select) chunks.push(encodeCommand(['SELECT', String(req.targetDb)]));
     const preamble = chunks.length;
     for (const e of entries) for (const c of e.frame) chunks.push(c);
-    const ex = await connector.exchange(link, chunks, chunks.length, req.timeoutMs);
+    const ex = await connector.exchange(link, chunks, preamble + entries.length, req.timeoutMs);
     const pre = ex.replies.slice(0, preamble);
     const restores = ex.replies.slice(preamble);
     const socketError = ex.ioError !== null;

@@ -356,6 +356,10 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
     const { problems: left } = await healthCheck(ctx);
     return left.length === 0 ? true : undefined;
   }, 250).catch((e: Error) => ctx.err(`warning: ${e.message}`));
+  // A failover or a restart during the run may have moved replicas (even into their primary's zone).
+  try {
+    for (const w of healthWarnings((await ctx.client.snapshot()).topology)) ctx.err(`warning: ${w}`);
+  } catch { /* the warnings are a courtesy; the scale itself is done */ }
   clearReshardState(ctx.stateFile);
   return { code: 0, slotsMoved: result.slotsMoved, keysMoved: result.keysMoved, elapsedMs: result.elapsedMs };
 }

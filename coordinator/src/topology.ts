@@ -207,5 +207,16 @@ function ignorable(t: Topology, n: TopoNode): boolean {
 }
 
 export function healthWarnings(t: Topology): string[] {
-  return t.nodes.filter((n) => ignorable(t, n)).map((n) => `${n.host}:${n.port} (${n.id.slice(0, 8)}) is flagged ${n.flags.includes('fail') ? 'fail' : 'pfail'} and serves no slot; restart it or CLUSTER FORGET it`);
+  const out = t.nodes.filter((n) => ignorable(t, n)).map((n) => `${n.host}:${n.port} (${n.id.slice(0, 8)}) is flagged ${n.flags.includes('fail') ? 'fail' : 'pfail'} and serves no slot; restart it or CLUSTER FORGET it`);
+  // Failovers, a restarted primary following whoever took its last slot, and replica
+  // migration move replicas between shards without regard to zones (a zone loss then
+  // takes a shard's primary and replica together).
+  for (const s of t.shards) {
+    const pz = t.zones.get(s.primary.id);
+    if (pz === undefined || s.primary.slots.length === 0) continue;
+    for (const r of s.replicas) {
+      if (t.zones.get(r.id) === pz) out.push(`replica ${r.host}:${r.port} is in zone ${pz}, as its primary ${s.primary.host}:${s.primary.port}; move it with 'tessera add-replica' then 'tessera remove-replica'`);
+    }
+  }
+  return out;
 }

@@ -199,6 +199,10 @@ describe('coordinator planner', () => {
       assert.ok(!problems.some((p) => p.includes('7304')));
       assert.ok(healthWarnings(t).some((p) => p.includes('127.0.1.5:7304')));
       assert.ok(!healthProblems(t, states, new Set([5461])).some((p) => p.includes('open')));
+      assert.ok(!healthWarnings(t).some((p) => p.includes('in zone')));
+      // The same replica in its primary's zone is a warning.
+      const sameZone = buildTopology(nodes, new Map(), new Map([['ddd', t.zones.get('aaa') ?? '']]));
+      assert.ok(healthWarnings(sameZone).some((p) => p.includes('replica 127.0.2.4:7303 is in zone a')));
     });
 
     it('a move is pending until its target owns the slot with no markers; a failed-over target resolves to its promoted replica', () => {

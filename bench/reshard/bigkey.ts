@@ -113,7 +113,21 @@ async function runKind(kind: Kind, base: number): Promise<unknown> {
     dst.disconnect();
     return out;
   } finally {
-    for (const p of procs) p.kill('SIGKILL');
+    // SIGTERM first (a server run with --cpu-prof writes its profile on a clean exit), SIGKILL after 5 s.
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.exitCode !== null || p.signalCode !== null) return resolve();
+            const t = setTimeout(() => p.kill('SIGKILL'), 5000);
+            p.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            p.kill('SIGTERM');
+          }),
+      ),
+    );
   }
 }
 

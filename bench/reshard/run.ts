@@ -12,14 +12,16 @@
 // RESHARD_STRING_MB (64), RESHARD_CLIENTS (8 concurrent requests),
 // RESHARD_CONF_DIR (where nodes.conf lives; default: each server's own dir
 // under the OS temp dir: the disk, fsync included), RESHARD_ONLY
-// (redis|tessera). Results: stdout and bench/results/reshard-latest.json.
+// (redis|tessera). Results: stdout, bench/results/reshard-latest.json and
+// a table in bench/results/reshard-latest.md; server CPU seconds and the load
+// average are recorded too (wall times on a busy machine mean little alone).
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Cluster, Redis } from 'ioredis';
-import { REPO_ROOT, sleep, startServer, type ServerKind, type ServerProcess } from '../lib/procs.js';
+import { REPO_ROOT, cpuSeconds, sleep, startServer, type ServerKind, type ServerProcess } from '../lib/procs.js';
 
 const KEYS = Number(process.env['RESHARD_KEYS'] ?? 1_000_000);
 const HASH_FIELDS = Number(process.env['RESHARD_HASH_FIELDS'] ?? 1_000_000);
@@ -45,6 +47,10 @@ interface Result {
   during: { p99Ms: number; maxMs: number; requests: number };
   bigKeys: Record<string, { slot: number; slotMoveMs: number; maxRequestMs: number }>;
   clientErrors: number;
+  /** CPU seconds each server used during the move (less sensitive than wall time to a busy machine). */
+  cpuSeconds: { source: number; target: number };
+  /** 1-minute load average when the move started and when it ended. */
+  loadAverage: { start: number; end: number };
 }
 
 /** Math.max over many samples (spreading a large array overflows the stack). */
@@ -193,9 +199,14 @@ async function runOne(kind: ServerKind): Promise<Result> {
     const w = new Load(cluster);
     w.start();
     await sleep(5000);
+    const cpuA = cpuSeconds(a.s.pid);
+    const cpuB = cpuSeconds(b.s.pid);
+    const loadStartAvg = os.loadavg()[0]!;
     const moveStart = Date.now();
     const r = await reshard(a.s.port, a.id, b.id, 16383);
     const moveEnd = r.endMs;
+    const cpu = { source: Math.round((cpuSeconds(a.s.pid) - cpuA) * 10) / 10, target: Math.round((cpuSeconds(b.s.pid) - cpuB) * 10) / 10 };
+    const loadAverage = { start: loadStartAvg, end: os.loadavg()[0]! };
     await sleep(1000);
     await w.stop();
     if (r.code !== 0) throw new Error(`${kind}: reshard failed (${r.code}): ${r.tail}`);
@@ -223,6 +234,8 @@ async function runOne(kind: ServerKind): Promise<Result> {
       during: { p99Ms: percentile(during, 99), maxMs: maxOf(during), requests: during.length },
       bigKeys,
       clientErrors: w.errors,
+      cpuSeconds: cpu,
+      loadAverage,
     };
   } finally {
     cluster?.disconnect();
@@ -240,12 +253,35 @@ async function main(): Promise<void> {
     const res = await runOne(kind);
     results.push(res);
     const f = (n: number): string => n.toFixed(1);
-    console.log(`${kind}: ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms (${res.during.requests} req); client errors ${res.clientErrors}`);
+    console.log(`${kind}: ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms (${res.during.requests} req); client errors ${res.clientErrors}; server CPU s source ${res.cpuSeconds.source} target ${res.cpuSeconds.target}; load average ${res.loadAverage.start.toFixed(1)} -> ${res.loadAverage.end.toFixed(1)}`);
     for (const [k, v] of Object.entries(res.bigKeys)) console.log(`  ${k} (slot ${v.slot}): slot moved in ${v.slotMoveMs} ms, max request latency meanwhile ${f(v.maxRequestMs)} ms`);
   }
   const out = path.join(REPO_ROOT, 'bench/results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'reshard-latest.json'), JSON.stringify({ when: new Date().toISOString(), keys: KEYS, hashFields: HASH_FIELDS, stringMb: STRING_MB, clients: CLIENTS, confDir: CONF_DIR || os.tmpdir(), results }, null, 2));
+  const when = new Date().toISOString();
+  const confDir = CONF_DIR || os.tmpdir();
+  writeFileSync(path.join(out, 'reshard-latest.json'), JSON.stringify({ when, keys: KEYS, hashFields: HASH_FIELDS, stringMb: STRING_MB, clients: CLIENTS, confDir, cpus: os.cpus().length, results }, null, 2));
+  writeFileSync(path.join(out, 'reshard-latest.md'), markdown(when, confDir, results));
+}
+
+function markdown(when: string, confDir: string, results: readonly Result[]): string {
+  const f = (n: number): string => n.toFixed(1);
+  const lines = [
+    `# Reshard benchmark (${when})`,
+    '',
+    `\`redis-cli --cluster reshard\` of every slot from A to B: ${KEYS} keys x 100 B, a ${HASH_FIELDS}-field hash, a ${STRING_MB} MB string; ${CLIENTS} concurrent ioredis requests (random GET/SET); nodes.conf in ${confDir}; both servers pinned to one core; ${os.cpus().length} CPUs on the machine. Produced by bench/reshard/run.ts.`,
+    '',
+    '| server | keys/s | reshard s | server CPU s (source / target) | p99 before / during ms | max before / during ms | max during big hash ms | max during big string ms | client errors | load avg start / end |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const big = (k: string): string => (r.bigKeys[k] ? f(r.bigKeys[k]!.maxRequestMs) : '-');
+    lines.push(
+      `| ${r.kind} | ${r.keysPerSecond} | ${f(r.reshardMs / 1000)} | ${r.cpuSeconds.source} / ${r.cpuSeconds.target} | ${f(r.before.p99Ms)} / ${f(r.during.p99Ms)} | ${f(r.before.maxMs)} / ${f(r.during.maxMs)} | ${big(BIG_HASH)} | ${big(BIG_STRING)} | ${r.clientErrors} | ${r.loadAverage.start.toFixed(1)} / ${r.loadAverage.end.toFixed(1)} |`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
 }
 
 main().then(

@@ -133,14 +133,24 @@ export class ReplicationPrimary {
   }
 
   /**
+   * ReplAcked frames only in sync mode, where the figure decides who may be
+   * elected; otherwise the batches carry it at no cost and an async primary
+   * sends nothing more than before.
+   */
+  private get ackedFramesWanted(): boolean {
+    return this.node.config.getBool('cluster-sync-replication');
+  }
+
+  /**
    * Sends what this turn produced: one CommandBatch per online replica (a
-   * queue entry per syncing one) carrying the acknowledged offset, and a
-   * ReplAcked frame to each online replica the batch did not tell of it.
+   * queue entry per syncing one) carrying the acknowledged offset, and (sync
+   * mode) a ReplAcked frame to each online replica no batch told of it.
    */
   flush(): void {
     this.flushScheduled = false;
     const acked = this.knownAckedOffset();
     if (this.unsent.length > 0) this.flushStream(acked);
+    if (!this.ackedFramesWanted) return;
     for (const l of this.links) {
       if (l.phase !== 'online' || l.sentAcked >= acked || l.protocolVersion < REPL_ACKED_FRAME_VERSION) continue;
       l.send({ kind: 'acked', offset: acked });
@@ -207,7 +217,7 @@ export class ReplicationPrimary {
         if (done.length > 0) this.onWaitsSatisfied(done);
         this.onAck?.();
         // The acknowledged offset may have moved: the replicas hear of it this turn.
-        this.scheduleFlush();
+        if (this.ackedFramesWanted) this.scheduleFlush();
         return;
       }
       case 'ping':

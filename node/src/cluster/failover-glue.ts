@@ -91,13 +91,15 @@ export class FailoverGlue {
   }
 
   /**
-   * CONFIG SET of a failover directive. Nothing is cached from the settings:
-   * the views are built from them on each tick, so a running election sees
-   * the change at its next tick (sync mode turned on stops a replica that is
-   * behind the acknowledged offset from running; turned off lets it run).
+   * CONFIG SET of a failover directive. The views are built from the
+   * settings on each tick, so a running election sees the change at its next
+   * tick (sync mode turned on stops a replica that is behind the acknowledged
+   * offset from running; turned off lets it run).
    */
   setSettings(changes: Partial<FailoverSettings>): FailoverSettings {
     this.opts = checkedSettings({ ...this.opts, ...changes });
+    // Replica migration skips its check while the table is unchanged; a new barrier is a reason to look again.
+    this.migrationCheckedVersion = -1;
     return this.opts;
   }
 

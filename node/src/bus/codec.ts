@@ -10,7 +10,14 @@
 // - flags are a bitmask; decoding returns them in FLAG_BITS order, so a round
 //   trip preserves the set of flags, not the order they were listed in;
 // - Pub/Sub channel and message are latin1 strings in the node (one char per
-//   byte) and bytes on the wire.
+//   byte) and bytes on the wire;
+// - fingerprints and the members digest are uint32 hashes: fixed32 on the
+//   wire (4 bytes, where a varint of a hash takes 5), the table summary packed;
+// - every optional field of types.ts keeps "absent" apart from its zero value
+//   (proto3 `optional`, or a wrapper message for lists): the core reads
+//   presence (a header without slots is not a node without slots).
+//   bus-codec.test.ts generates every field of every kind from the types and
+//   fails when one does not survive the round trip.
 //
 // The .proto files are loaded at run time with protobufjs (no generated code
 // to keep in sync); only the bus adapter imports this module.
@@ -21,7 +28,14 @@ import type Long from 'long';
 import type { BusMessage, GossipEntry, NodeFlag, NodeHeader, SlotRange } from '../cluster/types.js';
 import { SLOT_COUNT } from '../cluster/types.js';
 
-/** Version sent in the handshake. Bump when a peer must know what the other speaks. */
+/**
+ * Version sent in the handshake. Bump when a peer must know what the other
+ * speaks. Still 1 after membersDigest, gossip slots, tableSummary and
+ * fullTable were added: all are optional, a version-1 peer skips them, and
+ * their absence is handled by the core (no digest: no anti-entropy request;
+ * no entry slots: slots come from headers and UPDATE), so the two still
+ * interoperate without either knowing.
+ */
 export const BUS_PROTOCOL_VERSION = 1;
 /** Oldest peer version this node talks to. */
 export const BUS_MIN_PROTOCOL_VERSION = 1;
@@ -116,6 +130,17 @@ function sint(n: number, field: string): number {
   return n;
 }
 
+function u32(n: number, field: string): number {
+  if (n >>> 0 !== n) throw new BusCodecError('invalid', `${field}: expected a uint32, got ${n}`);
+  return n;
+}
+
+/** Checked in place: the summary can list thousands of fingerprints, and protobufjs reads the array as it is. */
+function u32List(list: readonly number[], field: string): readonly number[] {
+  for (const n of list) u32(n, field);
+  return list;
+}
+
 function port(n: number, field: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new BusCodecError('invalid', `${field}: expected a port, got ${n}`);
   return n;
@@ -158,11 +183,12 @@ function headerObject(h: NodeHeader): Record<string, unknown> {
   };
   if (h.slots !== undefined) o['slots'] = { ranges: slotRanges(h.slots, 'header.slots') };
   if (h.seenReceiverDigest !== undefined) o['seenReceiverDigest'] = sint(h.seenReceiverDigest, 'header.seenReceiverDigest');
+  if (h.membersDigest !== undefined) o['membersDigest'] = u32(h.membersDigest, 'header.membersDigest');
   return o;
 }
 
 function gossipObject(g: GossipEntry): Record<string, unknown> {
-  return {
+  const o: Record<string, unknown> = {
     id: idBytes(g.id, 'gossip.id', false),
     ip: g.ip,
     port: port(g.port, 'gossip.port'),
@@ -176,6 +202,8 @@ function gossipObject(g: GossipEntry): Record<string, unknown> {
     shardId: idBytes(g.shardId, 'gossip.shardId', true),
     zone: g.zone,
   };
+  if (g.slots !== undefined) o['slots'] = { ranges: slotRanges(g.slots, 'gossip.slots') };
+  return o;
 }
 
 function messageObject(msg: BusMessage): Record<string, unknown> {
@@ -187,6 +215,8 @@ function messageObject(msg: BusMessage): Record<string, unknown> {
       const body: Record<string, unknown> = { entries: msg.gossip.map(gossipObject) };
       if (msg.probeFor !== undefined) body['probeFor'] = msg.probeFor;
       if (msg.probeReply !== undefined) body['probeReply'] = msg.probeReply;
+      if (msg.tableSummary !== undefined) body['tableSummary'] = { values: u32List(msg.tableSummary, 'tableSummary') };
+      if (msg.fullTable !== undefined) body['fullTable'] = msg.fullTable;
       return { header, [msg.kind]: body };
     }
     case 'fail':
@@ -289,6 +319,8 @@ export function encodeBusFrame(frame: { readonly handshake?: BusHandshake | null
 // absent, 64-bit ints arrive as Long); `Decoded` is how we look at them.
 
 type Decoded = Record<string, unknown>;
+/** The core's readonly types, while the decoder fills in optional fields. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function has(o: Decoded, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
@@ -353,6 +385,12 @@ function dList(o: Decoded, key: string): Decoded[] {
   return Array.isArray(v) ? (v as Decoded[]) : [];
 }
 
+/** A packed fixed32 list: protobufjs yields uint32 numbers for each element, so only the container is checked. */
+function dU32List(o: Decoded, key: string): number[] {
+  const v = o[key];
+  return Array.isArray(v) ? (v as number[]) : [];
+}
+
 function dFlags(o: Decoded, key: string, field: string): NodeFlag[] {
   const mask = dNum(o, key, field);
   const flags: NodeFlag[] = [];
@@ -373,7 +411,7 @@ function dSlots(list: Decoded[], field: string): SlotRange[] {
 }
 
 function dHeader(h: Decoded): NodeHeader {
-  const base = {
+  const out: Mutable<NodeHeader> = {
     id: dId(h, 'id', 'header.id', false),
     ip: dStr(h, 'ip'),
     port: dPort(h, 'port', 'header.port'),
@@ -389,14 +427,14 @@ function dHeader(h: Decoded): NodeHeader {
     slotsDigest: dNum(h, 'slotsDigest', 'header.slotsDigest'),
   };
   const slotSet = has(h, 'slots') ? dSub(h, 'slots') : null;
-  const withSlots = slotSet ? { ...base, slots: dSlots(dList(slotSet, 'ranges'), 'header.slots') } : base;
-  return has(h, 'seenReceiverDigest')
-    ? { ...withSlots, seenReceiverDigest: dNum(h, 'seenReceiverDigest', 'header.seenReceiverDigest') }
-    : withSlots;
+  if (slotSet) out.slots = dSlots(dList(slotSet, 'ranges'), 'header.slots');
+  if (has(h, 'seenReceiverDigest')) out.seenReceiverDigest = dNum(h, 'seenReceiverDigest', 'header.seenReceiverDigest');
+  if (has(h, 'membersDigest')) out.membersDigest = dNum(h, 'membersDigest', 'header.membersDigest');
+  return out;
 }
 
 function dGossip(g: Decoded): GossipEntry {
-  return {
+  const out: Mutable<GossipEntry> = {
     id: dId(g, 'id', 'gossip.id', false),
     ip: dStr(g, 'ip'),
     port: dPort(g, 'port', 'gossip.port'),
@@ -410,6 +448,9 @@ function dGossip(g: Decoded): GossipEntry {
     shardId: dId(g, 'shardId', 'gossip.shardId', true),
     zone: dStr(g, 'zone'),
   };
+  const slotSet = has(g, 'slots') ? dSub(g, 'slots') : null;
+  if (slotSet) out.slots = dSlots(dList(slotSet, 'ranges'), 'gossip.slots');
+  return out;
 }
 
 /** The oneof field names of BusMessage.body, in the order of their field numbers. */
@@ -427,13 +468,12 @@ function messageFromDecoded(m: Decoded): BusMessage {
     case 'pong':
     case 'meet': {
       const gossip = dList(body, 'entries').map(dGossip);
-      const msg: { kind: 'ping' | 'pong' | 'meet'; header: NodeHeader; gossip: GossipEntry[]; probeFor?: string; probeReply?: string } = {
-        kind: bodyField,
-        header,
-        gossip,
-      };
+      const msg: Mutable<BusMessage & { kind: 'ping' | 'pong' | 'meet' }> = { kind: bodyField, header, gossip };
       if (has(body, 'probeFor')) msg.probeFor = dStr(body, 'probeFor');
       if (has(body, 'probeReply')) msg.probeReply = dStr(body, 'probeReply');
+      const summary = has(body, 'tableSummary') ? dSub(body, 'tableSummary') : null;
+      if (summary) msg.tableSummary = dU32List(summary, 'values');
+      if (has(body, 'fullTable')) msg.fullTable = body['fullTable'] === true;
       return msg;
     }
     case 'fail':

@@ -78,18 +78,44 @@ export interface ElectionTuning {
   /** Re-ask primaries that have not acked, within the same epoch. */
   readonly requestResendMs: number;
   /**
+   * The first re-send comes sooner: the FAIL broadcast and our request leave
+   * together and may arrive in either order, and a voter that refused for
+   * lack of FAIL should vote before another election's newer epoch reaches it.
+   */
+  readonly firstResendMs: number;
+  /**
    * Added to the next attempt's start so it comes strictly after every voter's
    * "not twice for the same shard within 2 x node timeout" window, which
    * starts when the voter voted, slightly after our attempt started.
    */
   readonly retryMarginMs: number;
+  /**
+   * An attempt without a single vote after this long (two re-sends: time
+   * for a voter lagging on FAIL) has lost its epoch to another election.
+   */
+  readonly lostAttemptMs: number;
+  /** Retries of vote-less attempts before falling back to the 2 x node timeout retry. */
+  readonly maxFastRetries: number;
+  /** The fast-retry backoff window doubles from rankStepMs up to this (and 2 x node timeout). */
+  readonly maxBackoffMs: number;
+  /**
+   * A retry that waits k x epochSlotMs runs in currentEpoch + 1 + k: retries
+   * that learnt the same currentEpoch get distinct epochs, in the order they
+   * start (a later request in an older epoch is refused, so order matters).
+   */
+  readonly epochSlotMs: number;
 }
 
 export const DEFAULT_ELECTION_TUNING: ElectionTuning = {
   rankJitterMs: 50,
   rankStepMs: 300,
   requestResendMs: 100,
+  firstResendMs: 10,
   retryMarginMs: 100,
+  lostAttemptMs: 200,
+  maxFastRetries: 10,
+  maxBackoffMs: 2400,
+  epochSlotMs: 10,
 };
 
 /** An attempt (and a voter's per-shard memory) lasts this many node timeouts. */
@@ -215,7 +241,7 @@ type Phase =
   | { readonly kind: 'idle' }
   /** FAIL seen: the attempt starts at startAtMs unless our rank gets worse. */
   | { readonly kind: 'waiting'; readonly startAtMs: number; readonly rank: number }
-  | { readonly kind: 'requesting'; readonly epoch: number; readonly startedMs: number; readonly acks: Set<string>; lastSentMs: number; readonly force: boolean }
+  | { readonly kind: 'requesting'; readonly epoch: number; readonly startedMs: number; readonly acks: Set<string>; lastSentMs: number; sends: number; readonly force: boolean }
   | { readonly kind: 'promoted'; readonly epoch: number };
 
 export class ReplicaElection {
@@ -224,8 +250,14 @@ export class ReplicaElection {
   private retryNotBeforeMs = -Infinity;
   /** The primary the state belongs to; a new primary resets everything. */
   private forPrimaryId = '';
-  /** yieldToNewerEpoch was used for this primary. */
+  /** yieldToNewerEpoch gave up an attempt that had votes, for this primary. */
   private yielded = false;
+  /** Vote-less attempts given up for this primary (bounded by maxFastRetries). */
+  private fastRetries = 0;
+  /** From the last view: caps the fast-retry backoff (yieldToNewerEpoch gets no view). */
+  private nodeTimeoutMs = Infinity;
+  /** Epochs to skip at the next start (a retry's slot in its backoff window). */
+  private epochSkip = 0;
   /** Last reason logged for not running, so it is logged once, not every tick. */
   private lastRefusal = '';
 
@@ -254,7 +286,7 @@ export class ReplicaElection {
       case 'waiting':
         return this.phase.startAtMs;
       case 'requesting':
-        return this.phase.lastSentMs + this.tuning.requestResendMs;
+        return this.phase.lastSentMs + this.resendAfterMs(this.phase.sends);
       default:
         return null;
     }
@@ -270,8 +302,11 @@ export class ReplicaElection {
       this.retryNotBeforeMs = -Infinity;
       this.lastRefusal = '';
       this.yielded = false;
+      this.fastRetries = 0;
+      this.epochSkip = 0;
     }
     if (this.phase.kind === 'promoted') return o;
+    this.nodeTimeoutMs = v.nodeTimeoutMs;
 
     const refusal = cannotFailoverReason(v, nowMs);
     if (refusal !== null) {
@@ -295,8 +330,9 @@ export class ReplicaElection {
         this.phase = { kind: 'idle' };
         // fall through: schedule the next attempt now
       } else {
-        if (nowMs - p.lastSentMs >= this.tuning.requestResendMs) {
+        if (nowMs - p.lastSentMs >= this.resendAfterMs(p.sends)) {
           p.lastSentMs = nowMs;
+          p.sends++;
           this.sendRequests(v, p.epoch, p.force, p.acks, o);
         }
         return o;
@@ -324,9 +360,10 @@ export class ReplicaElection {
       // Epochs never go back; currentEpoch is at least every configEpoch we
       // know, so the new one beats the old primary's claims.
       assert(v.currentEpoch >= primary.configEpoch, 'currentEpoch >= primary configEpoch');
-      const epoch = v.currentEpoch + 1;
+      const epoch = v.currentEpoch + 1 + this.epochSkip;
+      this.epochSkip = 0;
       const force = v.manualReady;
-      this.phase = { kind: 'requesting', epoch, startedMs: nowMs, acks: new Set(), lastSentMs: nowMs, force };
+      this.phase = { kind: 'requesting', epoch, startedMs: nowMs, acks: new Set(), lastSentMs: nowMs, sends: 1, force };
       o.effects.push({ kind: 'set-current-epoch', epoch });
       o.effects.push({ kind: 'save-config' });
       o.effects.push(event('election-start', { phase: 'election start', epoch, rank, primary: primary.id, offset: v.myReplOffset, force: force ? 1 : 0, sinceFailMs: primary.fail ? nowMs - primary.failTimeMs : -1 }));
@@ -336,23 +373,51 @@ export class ReplicaElection {
   }
 
   /**
-   * Another election ran in a newer epoch while ours has not won (many shards
-   * failing at once all pick currentEpoch + 1, and a voter votes once per
-   * epoch): give up this attempt now instead of after 2 x node timeout, and
-   * run again after a fresh random delay of up to one rank step, in a newer
-   * epoch. Safe: a win still needs a majority within one epoch, and voters
-   * still refuse a second replica of one shard within 2 x node timeout.
+   * Gives up a running attempt that cannot win, so the next one comes in a
+   * newer epoch now instead of after 2 x node timeout. Many shards failing at
+   * once all pick currentEpoch + 1, a voter votes once per epoch and refuses
+   * any request older than its currentEpoch, so most of them lose their
+   * first attempt. Two cases:
+   *
+   * - No vote at all after lostAttemptMs (or a newer epoch seen after one
+   *   re-send): no voter has granted this shard anything because of this
+   *   attempt, so no voter's same-shard window stands in our way. Retry
+   *   after a random backoff whose window doubles with each retry (rank
+   *   step, 2 x, 4 x ..., at most maxBackoffMs and 2 x node timeout), in
+   *   an epoch that grows with the wait (epochSlotMs): the losers of a round
+   *   spread out instead of asking for the same epoch again. At most
+   *   maxFastRetries times per failed primary.
+   * - Some votes, and a newer epoch: the voters that granted them refuse this
+   *   shard for 2 x node timeout, so a retry rarely wins, but it costs
+   *   nothing to try once (random 0..rank step), per failed primary: siblings
+   *   giving up to each other's epochs again and again would livelock.
+   *
+   * Safe either way: a win still needs a majority within one epoch, and the
+   * voters, not we, enforce one vote per epoch and the same-shard window.
    */
   yieldToNewerEpoch(currentEpoch: number, nowMs: number, random: () => number): FailoverOutput {
     const o = emptyOutput();
     const p = this.phase;
-    if (this.yielded || p.kind !== 'requesting' || currentEpoch <= p.epoch || nowMs - p.startedMs < 2 * this.tuning.requestResendMs) return o;
-    // Once per failed primary: two siblings yielding to each other's epochs
-    // would livelock (each new attempt supersedes the other's).
-    this.yielded = true;
-    this.retryNotBeforeMs = nowMs + Math.floor(random() * this.tuning.rankStepMs);
+    if (p.kind !== 'requesting' || p.force) return o;
+    const t = this.tuning;
+    const elapsedMs = nowMs - p.startedMs;
+    const newer = currentEpoch > p.epoch;
+    let windowMs: number;
+    if (p.acks.size === 0) {
+      if (this.fastRetries >= t.maxFastRetries) return o;
+      if (!(elapsedMs >= t.lostAttemptMs || (newer && elapsedMs >= t.requestResendMs))) return o;
+      this.fastRetries++;
+      windowMs = Math.min(t.rankStepMs * 2 ** (this.fastRetries - 1), t.maxBackoffMs, AUTH_TIMEOUT_MULT * this.nodeTimeoutMs);
+    } else {
+      if (this.yielded || !newer || elapsedMs < 2 * t.requestResendMs) return o;
+      this.yielded = true;
+      windowMs = t.rankStepMs;
+    }
+    const slot = Math.floor(random() * Math.max(1, Math.floor(windowMs / t.epochSlotMs)));
+    this.epochSkip = slot;
+    this.retryNotBeforeMs = nowMs + slot * t.epochSlotMs;
     this.phase = { kind: 'idle' };
-    o.effects.push(event('election-superseded', { phase: 'votes', epoch: p.epoch, newer: currentEpoch, votes: p.acks.size }));
+    o.effects.push(event('election-superseded', { phase: 'votes', epoch: p.epoch, newer: currentEpoch, votes: p.acks.size, retryInMs: this.retryNotBeforeMs - nowMs }));
     return o;
   }
 
@@ -380,6 +445,10 @@ export class ReplicaElection {
     o.effects.push({ kind: 'save-config' });
     o.effects.push(event('promotion', { phase: 'promotion', epoch: p.epoch, votes: p.acks.size, needed, oldPrimary: primary.id, electionMs: nowMs - p.startedMs, sinceFailMs: primary.fail ? nowMs - primary.failTimeMs : -1 }));
     return o;
+  }
+
+  private resendAfterMs(sends: number): number {
+    return sends === 1 ? this.tuning.firstResendMs : this.tuning.requestResendMs;
   }
 
   private sendRequests(v: ReplicaElectionView, epoch: number, force: boolean, acks: ReadonlySet<string>, o: FailoverOutput): void {

@@ -3,8 +3,9 @@
 //   --nodes N --seeds 1-50        a sweep; prints each failing seed with its replay command
 //   --loss 0.02 [--dup 0.05]      message loss (and duplication, scripts only)
 //   --script file.txt [--seed S]  run a transcript (see transcript.ts), printing its log
-//   --failover SCENARIO --shards S --replicas R --timeout T --seed N [--preformed]
-//                                 one failover scenario with its log (replays a test failure)
+//   --failover SCENARIO --shards S --replicas R --timeout T --seed N [--preformed] [--trace]
+//                                 one failover scenario with its log (replays a test failure);
+//                                 --trace adds every election event
 //   --failover sweep [--seeds 1-1000] [--timeout 1000]
 //                                 the CI shapes (3 x 1 .. 10 x 2, every scenario) over many seeds
 //   (no arguments)                the long failover sweep: seeds 1-1000
@@ -33,9 +34,11 @@ function failoverMain(which: string): number {
       replicas: Number(arg('replicas') ?? 1),
       nodeTimeoutMs: timeout,
       ...(process.argv.includes('--preformed') ? { preformed: true } : {}),
+      ...(process.argv.includes('--trace') ? { traceElections: true } : {}),
       log: (l) => console.log(l),
     });
     for (const p of r.promotions) console.log(`promotion: ${p.newPrimary} for ${p.oldPrimary}: fault -> promotion ${p.faultToPromotionMs} ms, -> first write ${p.faultToWriteMs} ms`);
+    console.log(`elections: ${Object.entries(r.electionCounts).map(([k, n]) => `${k} ${n}`).join(', ') || '-'}`);
     for (const f of r.failures) console.log(`FAIL: ${f}`);
     return r.failures.length === 0 ? 0 : 1;
   }

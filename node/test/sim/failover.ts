@@ -37,6 +37,8 @@ export interface FailoverSimOptions {
   /** Start from a nodes.conf-formed cluster instead of MEET + ADDSLOTS + REPLICATE (default: shards > 20). */
   readonly preformed?: boolean;
   readonly log?: (line: string) => void;
+  /** Also log every election event (start, vote, superseded, timeout) after the fault. */
+  readonly traceElections?: boolean;
 }
 
 export interface PromotionTiming {
@@ -56,6 +58,23 @@ export interface FailoverSimResult {
   readonly replay: string;
   /** The failover timeline of the first new primary (what INFO would print there). */
   readonly winnerTimeline: readonly FailoverTimelineEntry[];
+  /**
+   * Election events after the fault, by name (vote denials by reason): how
+   * many attempts a mass failover needed and why votes were refused.
+   */
+  readonly electionCounts: Readonly<Record<string, number>>;
+}
+
+const COUNTED_EVENTS = new Set(['election-start', 'election-timeout', 'election-superseded', 'vote-granted', 'vote-denied']);
+
+function countElectionEvents(events: SimNetwork['events'], sinceMs: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const ev of events) {
+    if (ev.atMs < sinceMs || !COUNTED_EVENTS.has(ev.name)) continue;
+    const key = ev.name === 'vote-denied' ? `vote-denied:${String(ev.fields['reason'])}` : ev.name;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }
 
 export function replayCommand(o: FailoverSimOptions): string {
@@ -305,7 +324,8 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
   const rnd = seededRandom(o.seed * 31 + 7);
   let firstWinner: SimNode | null = null;
   let manualOld: SimNode | null = null;
-  const result = (): FailoverSimResult => ({ opts, failures, promotions, virtualMs: net.nowMs, msgs: net.totals.msgs, replay: replayCommand(opts), winnerTimeline: firstWinner ? firstWinner.core.failoverTimeline() : [] });
+  let faultMs = -1;
+  const result = (): FailoverSimResult => ({ opts, failures, promotions, virtualMs: net.nowMs, msgs: net.totals.msgs, replay: replayCommand(opts), winnerTimeline: firstWinner ? firstWinner.core.failoverTimeline() : [], electionCounts: faultMs < 0 ? {} : countElectionEvents(net.events, faultMs) });
   let layout: Layout;
   try {
     layout = preformed ? buildPreformed(net, opts) : buildByCommands(net, opts);
@@ -316,7 +336,6 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
   const model = new ReplicationModel(net, sync);
   if (sync) for (const list of layout.replicasOf) for (const r of list.slice(1)) model.laggards.add(r);
   const overlap = new OverlapChecker(net, T + net.tickMs);
-  let faultMs = -1;
   let noPromotionUntilMs = -1;
   const newPrimaryWrites = new Map<SimNode, { old: string; promotedMs: number }>();
   let eventIndex = net.events.length;
@@ -328,6 +347,7 @@ export function runFailoverScenario(o: FailoverSimOptions): FailoverSimResult {
     if (bad && failures.length === 0) failures.push(`at ${net.nowMs} ms: ${bad}`);
     for (; eventIndex < net.events.length; eventIndex++) {
       const ev = net.events[eventIndex]!;
+      if (o.traceElections && faultMs >= 0 && (ev.name.startsWith('election-') || ev.name === 'vote-denied')) log(`${ev.atMs} ms: ${ev.node} ${ev.name} ${JSON.stringify(ev.fields)}`);
       if (ev.name !== 'promoted') continue;
       const winner = net.byName.get(ev.node)!;
       const oldId = String(ev.fields['oldPrimary']);

@@ -447,10 +447,15 @@ describe('failover election: scenarios', () => {
     const m = o.out[0]!.msg;
     assert.ok(m.kind === 'failover-auth-request' && m.header.currentEpoch === 6 && !m.force);
     assert.deepEqual(m.kind === 'failover-auth-request' ? m.header.slots : null, [[0, 5460]] as SlotRange[]);
-    assert.equal(e.wakeAtMs(), 100);
-    e.onAuthAck(id('p2'), 6, v, 10);
-    assert.deepEqual(e.tick(v, 50, () => 0).out.length, 0, 'not before the re-send interval');
-    assert.deepEqual(e.tick(v, 100, () => 0).out.map((x) => x.to.id), [id('p3')]);
+    // The first re-send comes after 10 ms (a voter may get our request before
+    // the FAIL broadcast), the next ones every 100 ms.
+    assert.equal(e.wakeAtMs(), 10);
+    e.onAuthAck(id('p2'), 6, v, 5);
+    assert.deepEqual(e.tick(v, 9, () => 0).out.length, 0, 'not before the first re-send');
+    assert.deepEqual(e.tick(v, 10, () => 0).out.map((x) => x.to.id), [id('p3')]);
+    assert.equal(e.wakeAtMs(), 110);
+    assert.deepEqual(e.tick(v, 60, () => 0).out.length, 0, 'not before the re-send interval');
+    assert.deepEqual(e.tick(v, 110, () => 0).out.map((x) => x.to.id), [id('p3')]);
   });
 
   it('a rank that worsens while waiting pushes the start back by the rank step', () => {

@@ -93,9 +93,10 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
   let victimsRejoined = false;
   let error: string | undefined;
   const replicas = o.mode === 'sync' ? Math.max(s.replicas, env.syncReplicas) : s.replicas;
+  const nodeTimeoutMs = Math.max(env.nodeTimeoutMs, s.minNodeTimeoutMs ?? 0);
   try {
     cluster = await startChaosCluster({
-      server: env.server, shards: s.shards, replicas, nodeTimeoutMs: env.nodeTimeoutMs,
+      server: env.server, shards: s.shards, replicas, nodeTimeoutMs,
       basePort: env.basePort, syncReplication: o.mode === 'sync', extraArgs: env.extraArgs,
     });
     const c = cluster;
@@ -108,7 +109,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
     w.start();
     // Warm up: the client has the slot map and writes flow on every shard.
     await eventually(() => w.ackedCount() >= 500, { timeoutMs: 20000, what: '500 acknowledged writes before the fault' });
-    const ctx = { cluster: c, nodeTimeoutMs: env.nodeTimeoutMs, now: () => w.now() };
+    const ctx = { cluster: c, nodeTimeoutMs, now: () => w.now() };
     const inj = (injected = await s.inject(ctx));
     const affected = slotSet(inj.victimPrimaries.flatMap((p) => p.slots));
     const victimIds = new Set(inj.victimPrimaries.map((p) => p.id));
@@ -117,7 +118,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
     // does by itself (it ignores claims on slots it imports, as Redis does, until fixed).
     const observers = c.nodes.filter((n) => !victimPorts.has(n.port));
     if (observers.length === 0) throw new Error('no surviving node to observe from');
-    const failoverTimeoutMs = Math.max(30000, env.nodeTimeoutMs * 20);
+    const failoverTimeoutMs = Math.max(30000, nodeTimeoutMs * 20);
     if (s.expectFailover && inj.victimPrimaries.length > 0) {
       await eventually(async () => {
         for (const o of observers) if (await slotsMovedAway(c, o, affected, victimIds).catch(() => false)) return true;
@@ -140,7 +141,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
       const base = w.ackedCount();
       await eventually(() => w.ackedCount() >= base + 500, { timeoutMs: 15000, what: '500 writes after the fault' });
       // A replica kill is only seen by the cluster after node timeout; keep the fault that long.
-      await eventually(() => w.now() - inj.faultAtMs >= env.nodeTimeoutMs * 2, { timeoutMs: env.nodeTimeoutMs * 3 });
+      await eventually(() => w.now() - inj.faultAtMs >= nodeTimeoutMs * 2, { timeoutMs: nodeTimeoutMs * 3 });
     }
     await s.heal(ctx, inj);
     const healedAtMs = w.now();
@@ -195,7 +196,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
   const errorsByKind: Record<string, number> = {};
   for (const [k, v] of [...(workload?.errorsByKind ?? new Map<string, number>())].sort((a, b) => b[1] - a[1])) errorsByKind[k] = v;
   return {
-    scenario: s.name, title: s.title, mode: o.mode, server: env.server, nodeTimeoutMs: env.nodeTimeoutMs, topology: `${s.shards}x${replicas}`, run: o.run, startedAt,
+    scenario: s.name, title: s.title, mode: o.mode, server: env.server, nodeTimeoutMs, topology: `${s.shards}x${replicas}`, run: o.run, startedAt,
     fault: injected?.description ?? '(not injected)', ...(injected?.rules ? { rules: injected.rules } : {}),
     ...(failoverMs !== undefined ? { failoverMs } : {}), ...(recoveryMs !== undefined ? { recoveryMs } : {}),
     ...(unavailableMs !== undefined ? { unavailableMs } : {}),

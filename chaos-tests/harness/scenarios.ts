@@ -44,6 +44,12 @@ export interface Scenario {
    * (a partitioned primary is alive and reachable by the client).
    */
   readonly recoveryGate: 'fault' | 'failover';
+  /**
+   * The scenario's node timeout is at least this. restart-primary-fast must
+   * restart a node inside node timeout, and starting a node (Node.js, gRPC)
+   * takes 0.5-2.5 s here depending on load: 1000 ms would test the clock.
+   */
+  readonly minNodeTimeoutMs?: number;
   /** Needs root (iptables, zone users). */
   readonly needsRoot?: boolean;
   /** Redis 7.0 is known not to meet `rejoin` here; recorded, not asserted, for --server redis. */
@@ -203,7 +209,7 @@ export const killTwoPrimaries: Scenario = {
 export const restartPrimaryFast: Scenario = {
   name: 'restart-primary-fast',
   title: 'kill -9 a primary and restart it from its data dir before node timeout',
-  shards: 3, replicas: 1, singleFailure: true, expectFailover: false, recoveryGate: 'fault',
+  shards: 3, replicas: 1, singleFailure: true, expectFailover: false, recoveryGate: 'fault', minNodeTimeoutMs: 5000,
   redisKnownToFailRejoin: 'redis-server 7.0 restarted before node timeout comes back as the primary (nodes.conf), with an empty dataset unless AOF/RDB is on, and its replica resyncs from it',
   async inject(ctx) {
     const [p] = await pickPrimaries(ctx, 1, false);
@@ -214,7 +220,7 @@ export const restartPrimaryFast: Scenario = {
     await restart(ctx, [p.record]);
     const restartedAfterMs = ctx.now() - faultAtMs;
     if (restartedAfterMs >= ctx.nodeTimeoutMs) throw new Error(`restart took ${restartedAfterMs} ms, not before node timeout ${ctx.nodeTimeoutMs} ms`);
-    return { description: `kill -9 primary ${p.record.port} (zone ${p.record.zone}), restarted after ${restartedAfterMs} ms`, victims: [p.record], victimPrimaries: [p], faultAtMs };
+    return { description: `kill -9 primary ${p.record.port} (zone ${p.record.zone}), restarted after ${restartedAfterMs} ms (node timeout ${ctx.nodeTimeoutMs} ms)`, victims: [p.record], victimPrimaries: [p], faultAtMs };
   },
   async heal() { /* restarted inside inject */ },
 };

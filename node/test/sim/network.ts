@@ -4,6 +4,7 @@
 // loss, duplication, partitions, dead nodes. Same seed, same run, so a failing
 // seed is a replayable bug report.
 
+import { decodeBusMessage, encodeBusMessage } from '../../src/bus/codec.js';
 import type { ClusterCoreOptions, PersistedClusterConfig } from '../../src/cluster/api.js';
 import { ClusterCore, type GossipTuning } from '../../src/cluster/core.js';
 import type { BusMessage, ClusterEffect, GossipEntry, Outgoing } from '../../src/cluster/types.js';
@@ -85,6 +86,27 @@ export async function loadSizer(): Promise<{ sizer: MessageSizer; source: string
   return { sizer, source: missing.length ? `protobuf + estimate for ${missing.join(', ')}` : 'protobuf' };
 }
 
+/** A message as a peer's core gets it from the gRPC bus: encoded and decoded by the real codec. */
+export function throughCodec(msg: BusMessage): BusMessage {
+  return decodeBusMessage(encodeBusMessage(msg));
+}
+
+/**
+ * Options for every SimNetwork built while `fn` runs, unless the caller sets
+ * them: lets a test run helpers that build their own network (measure.ts,
+ * failover.ts) through the codec without a parameter in each of them.
+ */
+let ambient: Pick<NetworkOptions, 'codec'> = {};
+export function withNetworkDefaults<T>(defaults: Pick<NetworkOptions, 'codec'>, fn: () => T): T {
+  const saved = ambient;
+  ambient = { ...saved, ...defaults };
+  try {
+    return fn();
+  } finally {
+    ambient = saved;
+  }
+}
+
 /** The address of the index-th simulated node (1-based); bus port 17000. */
 export function simIp(index: number): string {
   return `10.${index % 3}.${index >> 8}.${index & 255}`;
@@ -102,6 +124,14 @@ export interface NetworkOptions {
   readonly sizer?: MessageSizer;
   /** Failover options for every core (sync mode, validity factor, migration barrier...). */
   readonly coreOptions?: Pick<ClusterCoreOptions, 'validityFactor' | 'replPingPeriodMs' | 'migrationBarrier' | 'allowReplicaMigration' | 'syncReplication'>;
+  /**
+   * Deliver messages through the real protobuf codec (throughCodec), as the
+   * gRPC bus does, so a field the codec drops or mangles changes what the
+   * cores see instead of passing unnoticed. true: every delivered message; a
+   * number in (0, 1): that share of them, picked by a counter so the seeded
+   * fault stream (and so the run) is the same as without. Default false.
+   */
+  readonly codec?: boolean | number;
 }
 
 /** Per-node options for addNodes: zone, and a preformed nodes.conf (big simulations skip formation). */
@@ -203,6 +233,11 @@ export class SimNetwork {
   onEffect: ((node: SimNode, e: ClusterEffect) => void) | null = null;
   readonly byId = new Map<string, SimNode>();
   readonly sizer: MessageSizer;
+  /** Share of delivered messages that go through the codec (NetworkOptions.codec), 0 to 1. */
+  readonly codecShare: number;
+  private codecCredit = 0;
+  /** The last message through the codec and its decoded copy: a broadcast ships one object to every peer. */
+  private codecLast: { readonly sent: BusMessage; readonly got: BusMessage } | null = null;
   /** node name -> partition group; messages between different groups are dropped. */
   private groups = new Map<string, number>();
   /** Counters since the last resetCounters(). */
@@ -220,6 +255,8 @@ export class SimNetwork {
     this.tuning = opts.tuning;
     this.sizer = opts.sizer ?? jsonSizer;
     this.coreOptions = opts.coreOptions;
+    const codec = opts.codec ?? ambient.codec ?? false;
+    this.codecShare = codec === true ? 1 : codec === false ? 0 : Math.min(1, Math.max(0, codec));
   }
 
   addNodes(count: number, spec: (k: number) => AddNodeSpec = () => ({})): SimNode[] {
@@ -342,11 +379,22 @@ export class SimNetwork {
     if (gf !== undefined && gt !== undefined && gf !== gt) return void this.totals.dropped++;
     if (this.lossRate > 0 && this.random() < this.lossRate) return void this.totals.dropped++;
     const copies = this.duplicateRate > 0 && this.random() < this.duplicateRate ? 2 : 1;
+    const msg = this.wire(o.msg);
     for (let c = 0; c < copies; c++) {
       const [lo, hi] = this.latencyMs;
       const delay = Math.max(1, Math.round(lo + this.random() * (hi - lo)));
-      this.heap.push({ atMs: this.nowMs + delay, seq: this.seq++, node: to, msg: o.msg });
+      this.heap.push({ atMs: this.nowMs + delay, seq: this.seq++, node: to, msg });
     }
+  }
+
+  /** The message as delivered: through the codec for codecShare of them (NetworkOptions.codec). */
+  private wire(msg: BusMessage): BusMessage {
+    if (this.codecShare === 0) return msg;
+    this.codecCredit += this.codecShare;
+    if (this.codecCredit < 1) return msg;
+    this.codecCredit -= 1;
+    if (this.codecLast?.sent !== msg) this.codecLast = { sent: msg, got: throughCodec(msg) };
+    return this.codecLast.got;
   }
 
   /** Processes every event up to and including `untilMs`. */

@@ -10,8 +10,9 @@
 //
 // Environment: RESHARD_KEYS (1000000), RESHARD_HASH_FIELDS (1000000),
 // RESHARD_STRING_MB (64), RESHARD_CLIENTS (8 concurrent requests),
-// RESHARD_CONF_DIR (where nodes.conf lives; default: each server's own dir
-// under the OS temp dir: the disk, fsync included), RESHARD_ONLY
+// RESHARD_NODE_TIMEOUT (cluster-node-timeout in ms, 30000), RESHARD_CONF_DIR
+// (where nodes.conf lives; default: each server's own dir under the OS temp
+// dir: the disk, fsync included), RESHARD_ONLY
 // (redis|tessera). Results: stdout, bench/results/reshard-latest.json and
 // a table in bench/results/reshard-latest.md; server CPU seconds and the load
 // average are recorded too (wall times on a busy machine mean little alone).
@@ -29,6 +30,9 @@ const STRING_MB = Number(process.env['RESHARD_STRING_MB'] ?? 64);
 const CLIENTS = Number(process.env['RESHARD_CLIENTS'] ?? 8);
 const CONF_DIR = process.env['RESHARD_CONF_DIR'] ?? '';
 const ONLY = process.env['RESHARD_ONLY'] ?? '';
+// redis-server blocks for seconds while it MIGRATEs the 1M-field hash; on a busy machine that
+// exceeded a 5 s node timeout and the cluster went down mid-reshard (CLUSTERDOWN). Same value for both.
+const NODE_TIMEOUT_MS = Number(process.env['RESHARD_NODE_TIMEOUT'] ?? 30000);
 // Hash tags chosen for their slots: both far from 16383, so the big keys move mid-run.
 const BIG_HASH = '{bighash}';
 const BIG_STRING = '{bigstring}';
@@ -100,7 +104,7 @@ async function freePortPair(): Promise<number> {
 
 async function startClusterNode(kind: ServerKind, confDir: string, name: string): Promise<{ s: ServerProcess; id: string; busPort: number }> {
   const busPort = await freePortPair();
-  const s = await startServer(kind, ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '5000', '--cluster-config-file', path.join(confDir, `${kind}-${name}.conf`)]);
+  const s = await startServer(kind, ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', String(NODE_TIMEOUT_MS), '--cluster-config-file', path.join(confDir, `${kind}-${name}.conf`)]);
   const id = String(await call(s.port, 'CLUSTER', 'MYID'));
   return { s, id, busPort };
 }
@@ -269,7 +273,7 @@ function markdown(when: string, confDir: string, results: readonly Result[]): st
   const lines = [
     `# Reshard benchmark (${when})`,
     '',
-    `\`redis-cli --cluster reshard\` of every slot from A to B: ${KEYS} keys x 100 B, a ${HASH_FIELDS}-field hash, a ${STRING_MB} MB string; ${CLIENTS} concurrent ioredis requests (random GET/SET); nodes.conf in ${confDir}; both servers pinned to one core; ${os.cpus().length} CPUs on the machine. Produced by bench/reshard/run.ts.`,
+    `\`redis-cli --cluster reshard\` of every slot from A to B: ${KEYS} keys x 100 B, a ${HASH_FIELDS}-field hash, a ${STRING_MB} MB string; ${CLIENTS} concurrent ioredis requests (random GET/SET); nodes.conf in ${confDir}; cluster-node-timeout ${NODE_TIMEOUT_MS} ms; both servers pinned to one core; ${os.cpus().length} CPUs on the machine. Produced by bench/reshard/run.ts.`,
     '',
     '| server | keys/s | reshard s | server CPU s (source / target) | p99 before / during ms | max before / during ms | max during big hash ms | max during big string ms | client errors | load avg start / end |',
     '|---|---|---|---|---|---|---|---|---|---|',

@@ -132,7 +132,8 @@ describe('failover: 3 x 1 cluster in three zones (cluster-node-timeout 1000)', f
       assert.deepEqual(await epochs(), epochsBefore, 'no election ran (currentEpoch unchanged everywhere)');
       for (const n of all) {
         const text = await cli(n, 'info', 'failover');
-        assert.match(text, /^promotions:0/m, `${n.host}:${n.port} promoted`);
+        // Formation under load has been seen to swap a pair (INFO failover counts that too).
+        assert.ok(Number(/^last_promotion_ms:(\d+)/m.exec(text)?.[1] ?? '0') < sinceMs, `${n.host}:${n.port} promoted during the pauses`);
         for (const m of text.matchAll(/^failover_\d+:failed=([0-9a-f]+),.*,fail=(-?\d+),.*$/gm)) {
           if (m[1] === victim.id && Number(m[2]) >= sinceMs) assert.fail(`${n.host}:${n.port} saw FAIL for the paused primary ${Number(m[2]) - sinceMs} ms after the first pause: ${m[0]}`);
         }
@@ -142,9 +143,12 @@ describe('failover: 3 x 1 cluster in three zones (cluster-node-timeout 1000)', f
       // The detector's own words (the core's node-pfail / node-fail events), for whoever reads a failure.
       const names = new Map(all.map((n) => [n.id, `${n.host}:${n.port}${n === victim ? '(paused)' : ''}`]));
       const named = (l: string): string => l.replace(/[0-9a-f]{40}/g, (id) => names.get(id) ?? id);
-      const detector = all.flatMap((n) => n.handle.output().split('\n').filter((l) => /node-(p)?fail /.test(l)).map((l) => `${n.host}:${n.port} ${named(l)}`));
-      console.log(`      first pause at ${new Date(sinceMs).toISOString()}; PFAIL/FAIL events in the run (formation included): ${detector.length}`);
-      for (const l of detector.slice(0, 40)) console.log(`        ${l}`);
+      // Log lines start "pid:role DD Mon YYYY HH:MM:SS.mmm" in local time.
+      const at = (l: string): number => Date.parse(/^\d+:\w (\d+ \w+ \d+ [\d:.]+)/.exec(l)?.[1] ?? '');
+      const events = all.flatMap((n) => n.handle.output().split('\n').filter((l) => /node-(p)?fail /.test(l)).map((l) => ({ atMs: at(l), line: `${n.host}:${n.port} ${named(l)}` })));
+      const during = events.filter((e) => !(e.atMs < sinceMs));
+      console.log(`      first pause at ${new Date(sinceMs).toISOString()}; PFAIL/FAIL events: ${events.length - during.length} during formation, ${during.length} from the first pause on`);
+      for (const e of during.slice(0, 40)) console.log(`        ${e.line}`);
     }
   });
 

@@ -78,7 +78,9 @@ export interface GossipEntry extends NodeAddress {
  * the requester a pong with probeReply=X. A MEET carries in probeFor the
  * temporary handshake id the sender gave the receiver, and the answering pong
  * echoes it in probeReply, so the handshake resolves even when the address
- * the receiver announces differs from the one it was met at.
+ * the receiver announces differs from the one it was met at. On a MEET back
+ * (the sender knows the receiver, which has not yet shown it knows the
+ * sender) probeFor is the receiver's own id.
  * tableSummary (anti-entropy request, on a ping): the uint32 fingerprints
  * of every node the sender knows; the receiver answers with a pong whose
  * gossip holds its entries with a fingerprint not in the list.

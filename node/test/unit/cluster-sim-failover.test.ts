@@ -45,6 +45,19 @@ describe('cluster sim: failover scenarios', function () {
     assert.ok(t.votes >= 2, 'a majority of 3 primaries voted');
   });
 
+  // Mass failover: a zone holding 20 of 60 primaries dies. Every shard must be
+  // promoted without waiting for the 2 x node timeout retry (detection is
+  // ~1.3 s, so a retried shard would take 3.3 s or more): before the fast
+  // retry of vote-less attempts, split votes left 2-4 shards to that retry.
+  // About 10 s of CPU.
+  it('mass failover, kill-zone at 60 x 2, node timeout 1000: every shard promoted within 3 s of the fault', () => {
+    const r = runFailoverScenario({ scenario: 'kill-zone', seed: 1, shards: 60, replicas: 2, nodeTimeoutMs: 1000 });
+    assert.equal(failureReport([r]), '', failureReport([r]));
+    assert.equal(r.promotions.length, 20, 'one promotion per shard of the dead zone');
+    const worst = Math.max(...r.promotions.map((p) => p.faultToPromotionMs));
+    assert.ok(worst < 3000, `slowest shard promoted ${worst} ms after the fault (${JSON.stringify(r.electionCounts)}); replay: ${r.replay}`);
+  });
+
   // About a minute of CPU each (1,500 cores, ~30 s virtual, nodes.conf-formed,
   // 200 ms ticks). Zone kills and partitions at this size cost several times
   // more (mass failover, hundreds of suspects per node): npm run sim -- --failover

@@ -83,6 +83,10 @@ export const CONFIRM_TIMEOUT_DIVISOR = 4;
 const REPLICA_PROBE_DIVISOR = 20;
 /** A replica pings its siblings this often, or every node timeout / 5 (their offsets rank the election). */
 const SIBLING_PROBE_MS = 1000;
+/** How often the runtime ticks the core (Redis's clusterCron period). */
+const TICK_PERIOD_MS = 100;
+/** A tick this much later than due is our own stall, not the network's (see discountOwnStall). */
+const STALL_MIN_MS = 300;
 /** FAIL nodes are re-probed every this many node timeouts (PFAIL ones every half timeout). */
 const FAIL_REPROBE_MULT = 2;
 /** The sibling list may be this old when only other shards' roles changed. */
@@ -100,7 +104,7 @@ function validIp(ip: string): boolean {
 }
 
 export class ClusterCore implements ClusterCoreApi {
-  readonly nodeTimeoutMs: number;
+  private nodeTimeoutMsValue: number;
   readonly requireFullCoverage: boolean;
   readonly tuning: GossipTuning;
   private readonly random: () => number;
@@ -133,6 +137,8 @@ export class ClusterCore implements ClusterCoreApi {
   private readonly blacklist = new Map<string, number>();
   /** meetPending nodes -> when to MEET them back next (see NodeRecord.meetPending). */
   private readonly meetsOwed = new Map<string, number>();
+  /** When tick last ran (-1: never), to tell our own stalls from silent peers. */
+  private lastTickMs = -1;
   private readonly reports = new FailureReports();
   private readonly news: NewsQueue;
   private readonly schedule: ProbeSchedule;
@@ -174,7 +180,7 @@ export class ClusterCore implements ClusterCoreApi {
 
   constructor(opts: ClusterCoreOptions & ClusterCoreExtraOptions) {
     assert(opts.nodeTimeoutMs > 0, 'nodeTimeoutMs > 0');
-    this.nodeTimeoutMs = opts.nodeTimeoutMs;
+    this.nodeTimeoutMsValue = opts.nodeTimeoutMs;
     this.requireFullCoverage = opts.requireFullCoverage;
     this.random = opts.random;
     this.tuning = { ...DEFAULT_TUNING, ...opts.tuning };
@@ -779,6 +785,24 @@ export class ClusterCore implements ClusterCoreApi {
     this.meet(r.ip, r.port, r.busPort, nowMs);
   }
 
+  /**
+   * Ticks come every TICK_PERIOD_MS. A longer gap means this process did not
+   * run (SIGSTOP, a long GC or fsync, an overloaded machine): the answers to
+   * our probes may be sitting unread in our sockets, and timers run before
+   * I/O when the event loop wakes. That time is ours, not the peers': move
+   * the outstanding probes forward by it, so a node resuming from a pause
+   * does not report healthy peers as failing.
+   */
+  private discountOwnStall(nowMs: number): void {
+    const stalledMs = nowMs - this.lastTickMs - TICK_PERIOD_MS;
+    if (this.lastTickMs < 0 || stalledMs < STALL_MIN_MS) return;
+    for (const id of this.outstanding) {
+      const r = this.nodes.get(id);
+      if (r && r.pingSentMs > 0) r.pingSentMs = Math.min(nowMs, r.pingSentMs + stalledMs);
+    }
+    this.emit('own-stall', { stalledMs });
+  }
+
   private handshakeResendMs(): number {
     return Math.min(1000, Math.max(100, this.nodeTimeoutMs / 4));
   }
@@ -1096,6 +1120,8 @@ export class ClusterCore implements ClusterCoreApi {
 
   tick(nowMs: number): void {
     assert(Number.isFinite(nowMs), 'nowMs is a finite number');
+    this.discountOwnStall(nowMs);
+    this.lastTickMs = nowMs;
     this.lastNowMs = nowMs;
     this.entryCache.clear();
     const timeout = this.nodeTimeoutMs;
@@ -1429,6 +1455,17 @@ export class ClusterCore implements ClusterCoreApi {
     this.failover.setReplicationState(state);
   }
 
+  /** cluster-node-timeout: every deadline (PFAIL, FAIL reports, votes, handshakes) reads it. */
+  get nodeTimeoutMs(): number {
+    return this.nodeTimeoutMsValue;
+  }
+
+  /** CONFIG SET cluster-node-timeout: deadlines already running are judged by the new value from the next tick. */
+  setNodeTimeout(ms: number): void {
+    assert(Number.isInteger(ms) && ms > 0, 'nodeTimeoutMs is a positive integer');
+    this.nodeTimeoutMsValue = ms;
+  }
+
   /** CONFIG SET of a failover directive (cluster-sync-replication, ...): applies from the next tick; returns the settings now in force. */
   setFailoverSettings(changes: Partial<FailoverSettings>): FailoverSettings {
     return this.failover.setSettings(changes);
@@ -1526,8 +1563,11 @@ export class ClusterCore implements ClusterCoreApi {
   }
 
   private failoverHost(): FailoverHost {
+    const core = this;
     return {
-      nodeTimeoutMs: this.nodeTimeoutMs,
+      get nodeTimeoutMs(): number {
+        return core.nodeTimeoutMs;
+      },
       random: this.random,
       me: () => this.myself,
       node: (id) => {

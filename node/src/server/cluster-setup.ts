@@ -217,6 +217,12 @@ export class ClusterSetup implements ClusterHost {
     // CONFIG SET of a failover directive reaches the election too, not only
     // the services that read the config on each use (sync-mode write holds).
     cfg.onChange((name) => {
+      if (name === 'cluster-node-timeout') {
+        const ms = Math.max(1, cfg.getNumber('cluster-node-timeout'));
+        this.runtime.run(() => this.core.setNodeTimeout(ms));
+        logger.info('Node timeout changed', { nodeTimeoutMs: ms });
+        return;
+      }
       if (!FAILOVER_DIRECTIVES.has(name)) return;
       const s = this.runtime.run(() => this.core.setFailoverSettings(failoverSettingsFrom(cfg)));
       logger.info('Failover settings changed', { directive: name, ...s });

@@ -52,6 +52,33 @@ expect state n5 fail
     assert.ok(net.totals.byKind.get('fail')!.msgs > 0, 'FAIL was broadcast');
   });
 
+  it('a node resuming from a pause blames its own stall, not its peers (no PFAIL for healthy nodes)', () => {
+    // n1 is stopped for 1.9 s (node timeout 2 s): its outstanding probes are
+    // then older than the timeout, but the time was its own.
+    const net = run(`${SIX_NODES}
+kill n1
+tick 19
+revive n1
+tick 40
+expect n1 sees n2 ok
+expect n1 sees n3 ok
+`);
+    const pausedAt = net.events.find((e) => e.name === 'own-stall' && e.node === 'n1');
+    assert.ok(pausedAt, 'n1 noticed its stall');
+    const blamed = net.events.filter((e) => e.node === 'n1' && e.name === 'node-pfail');
+    assert.deepEqual(blamed, [], 'n1 marked no peer PFAIL after resuming');
+  });
+
+  it('CONFIG SET cluster-node-timeout reaches the detector: a shorter timeout fails a silent node sooner', () => {
+    const net = run(SIX_NODES);
+    for (const n of ['n1', 'n2', 'n3', 'n4', 'n5', 'n6']) net.node(n).core.setNodeTimeout(500);
+    runTranscript(net, `
+kill n3
+tick 20
+expect n1 sees n3 fail
+`);
+  });
+
   it('PFAIL alone (one observer) does not make FAIL without a majority', () => {
     // n1 alone cannot reach n3; everyone else can: n1 suspects, nobody agrees.
     run(`${SIX_NODES}

@@ -326,7 +326,13 @@ export class ReplicaElection {
       const authTimeoutMs = AUTH_TIMEOUT_MULT * v.nodeTimeoutMs;
       if (nowMs - p.startedMs >= authTimeoutMs) {
         o.effects.push(event('election-timeout', { phase: 'votes', epoch: p.epoch, votes: p.acks.size, needed: failQuorum(v.slotOwningPrimaries.length) }));
-        this.retryNotBeforeMs = p.startedMs + authTimeoutMs + this.tuning.retryMarginMs;
+        // A random slot of up to one rank step, which also picks the epoch
+        // (epochSlotMs): two elections that split the votes in one epoch
+        // would otherwise retry the same distance apart, in the same epoch,
+        // and split again every 2 x node timeout.
+        const slot = this.randomSlot(this.tuning.rankStepMs, random);
+        this.epochSkip = slot;
+        this.retryNotBeforeMs = p.startedMs + authTimeoutMs + this.tuning.retryMarginMs + slot * this.tuning.epochSlotMs;
         this.phase = { kind: 'idle' };
         // fall through: schedule the next attempt now
       } else {
@@ -413,7 +419,7 @@ export class ReplicaElection {
       this.yielded = true;
       windowMs = t.rankStepMs;
     }
-    const slot = Math.floor(random() * Math.max(1, Math.floor(windowMs / t.epochSlotMs)));
+    const slot = this.randomSlot(windowMs, random);
     this.epochSkip = slot;
     this.retryNotBeforeMs = nowMs + slot * t.epochSlotMs;
     this.phase = { kind: 'idle' };
@@ -445,6 +451,11 @@ export class ReplicaElection {
     o.effects.push({ kind: 'save-config' });
     o.effects.push(event('promotion', { phase: 'promotion', epoch: p.epoch, votes: p.acks.size, needed, oldPrimary: primary.id, electionMs: nowMs - p.startedMs, sinceFailMs: primary.fail ? nowMs - primary.failTimeMs : -1 }));
     return o;
+  }
+
+  /** A random number of epochSlotMs slots within windowMs. */
+  private randomSlot(windowMs: number, random: () => number): number {
+    return Math.floor(random() * Math.max(1, Math.floor(windowMs / this.tuning.epochSlotMs)));
   }
 
   private resendAfterMs(sends: number): number {

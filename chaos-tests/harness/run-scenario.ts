@@ -177,7 +177,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
       checkClean = check.clean;
       if (!check.clean) notes.push(`redis-cli --cluster check:\n${check.output}`);
     }
-    verdict = await verify(w, seeds);
+    verdict = await verify(w, seeds, [inj.faultAtMs, healedAtMs]);
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   } finally {

@@ -1489,7 +1489,9 @@ export class ClusterCore implements ClusterCoreApi {
       const r = this.nodes.get(id);
       if (!r || r.pingSentMs === 0 || r.pfail || r.fail) continue;
       if (!this.myself.primary && id === this.myself.primaryId) at = Math.min(at, r.pingSentMs + this.nodeTimeoutMs + 1);
-      if (this.confirmRequests.has(id) || this.reports.has(id)) at = Math.min(at, r.pingSentMs + confirm + 1);
+      // Only a live confirm request or valid report: a stale one would be an
+      // overdue deadline no tick clears, and the runtime would tick at once, forever.
+      if (this.confirmWanted(r, this.lastNowMs)) at = Math.min(at, r.pingSentMs + confirm + 1);
     }
     return at;
   }

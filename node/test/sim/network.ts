@@ -355,8 +355,10 @@ export class SimNetwork {
     }
     for (const o of out) this.ship(node, o);
     // The adapter ticks at core.nextWakeMs() when that comes before the periodic tick.
-    const wake = node.core.nextWakeMs();
-    if ((wake < node.wakeAtMs || node.wakeAtMs <= this.nowMs) && wake > this.nowMs && Number.isFinite(wake)) {
+    // An overdue wake runs at once (1 ms on), as the runtime's setTimeout(0) does.
+    const due = node.core.nextWakeMs();
+    const wake = Number.isFinite(due) ? Math.max(due, this.nowMs + 1) : due;
+    if ((wake < node.wakeAtMs || node.wakeAtMs <= this.nowMs) && Number.isFinite(wake)) {
       node.wakeAtMs = wake;
       this.heap.push({ atMs: wake, seq: this.seq++, node, msg: null, wake: true });
     }

@@ -10,12 +10,13 @@ import assert from 'node:assert/strict';
 import { ClusterCore } from '../../src/cluster/core.js';
 import { randomNodeId } from '../../src/cluster/node-record.js';
 import type { BusMessage, Outgoing } from '../../src/cluster/types.js';
-import { decodeBusMessage, encodeBusMessage } from '../../src/bus/codec.js';
 import { seededRandom } from '../../src/core/random.js';
 import { SimNetwork } from '../sim/network.js';
 import { runTranscript } from '../sim/transcript.js';
 
-const wire = (m: BusMessage): BusMessage => decodeBusMessage(encodeBusMessage(m));
+import { throughCodec } from '../sim/network.js';
+
+const wire = (m: BusMessage): BusMessage => throughCodec(m);
 
 function core(n: number, nowMs = 0): ClusterCore {
   const rnd = seededRandom(n);

@@ -29,7 +29,7 @@ import {
   type Outgoing,
   type SlotRange,
 } from './types.js';
-import { buildView } from './view.js';
+import { buildView, withSlotStates } from './view.js';
 
 /** Knobs of the gossip protocol; defaults are what docs/cluster-bus.md measures. */
 export interface GossipTuning {
@@ -1379,7 +1379,10 @@ export class ClusterCore implements ClusterCoreApi {
         break;
       }
     }
+    // Only the slot states changed (not NODE): the cached view, if any, is current but for them.
+    const prev = action === 'node' ? null : this.viewCache;
     this.structural(true);
+    if (prev !== null) this.viewCache = withSlotStates(prev, this.migrating, this.importing, ++this.viewVersion);
     return null;
   }
 

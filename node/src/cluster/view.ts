@@ -58,3 +58,18 @@ export function buildView(input: ViewInput): ClusterView {
     version: input.version,
   });
 }
+
+/**
+ * `prev` with other IMPORTING/MIGRATING maps, sharing its nodes and
+ * slotOwners: SETSLOT IMPORTING|MIGRATING|STABLE changes nothing else, and
+ * a full build allocates a 16384-entry array (128 KB, large-object space:
+ * ~0.1-0.3 ms here) that a reshard would pay twice per slot for nothing.
+ */
+export function withSlotStates(prev: ClusterView, migrating: ReadonlyMap<number, string>, importing: ReadonlyMap<number, string>, version: number): ClusterView {
+  return Object.freeze({
+    ...prev,
+    migrating: new Map(migrating),
+    importing: new Map(importing),
+    version,
+  });
+}

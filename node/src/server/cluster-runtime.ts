@@ -20,8 +20,12 @@ export interface ClusterRuntimeCallbacks {
    * durable write (the adapter adds epoch changes of its own accord).
    */
   onSaveConfig(fsync: boolean): void;
-  /** The core's view changed: swap the routing reference. At most once per drained event. */
-  onViewChanged(view: ClusterView): void;
+  /**
+   * The core's view changed. At most once per drained event. Optional: the
+   * server reads core.view on use, and passing the view here would build it
+   * eagerly after every change (a reshard makes several per slot).
+   */
+  onViewChanged?(view: ClusterView): void;
   /** A PUBLISH from the bus, to deliver to local subscribers. */
   onPublish(channel: string, message: string, sharded: boolean): void;
   /** Every core event, for tests and INFO-style counters; it is also logged. */
@@ -259,7 +263,7 @@ export class ClusterRuntime {
       }
     }
     // Coalesced: one view swap per event, however many changes it made (the save went first, above).
-    if (viewChanged) this.callbacks.onViewChanged(this.core.view);
+    if (viewChanged && this.callbacks.onViewChanged) this.callbacks.onViewChanged(this.core.view);
     this.scheduleWake();
   }
 }

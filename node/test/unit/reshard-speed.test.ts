@@ -1,0 +1,99 @@
+// The two reshard-speed changes that can be checked without a server: the
+// lazy nodes.conf writer (background in-place writes, latest text wins,
+// never landing after a durable write) and the view that SETSLOT
+// IMPORTING|MIGRATING|STABLE derives without rebuilding slotOwners.
+import { strict as assert } from 'node:assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseNodesConf } from '../../src/cluster/nodes-conf.js';
+import type { PersistedClusterConfig } from '../../src/cluster/api.js';
+import { NodesConfWriter } from '../../src/server/cluster-setup.js';
+import { ClusterCore } from '../../src/cluster/core.js';
+import { seededRandom } from '../../src/core/random.js';
+
+const A = 'b60bbdee04b933d41e92fa1baae3f2456e808779';
+const B = 'a0e7c1204db0b9a9284e977821de1fa7cc63bbf8';
+
+const BASE = `${A} 127.0.0.1:17100@27100 myself,master - 0 0 1 connected 0-5460
+${B} 127.0.0.1:17101@27101 master - 0 1795810014953 2 connected 5461-16383
+vars currentEpoch 2 lastVoteEpoch 0
+`;
+
+function conf(text = BASE): PersistedClusterConfig {
+  return parseNodesConf(text)!;
+}
+
+async function settled(w: NodesConfWriter): Promise<void> {
+  for (let i = 0; i < 1000 && w.busy; i++) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(w.busy, false, 'background write finished');
+}
+
+describe('reshard speed: lazy nodes.conf writes', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reshard-speed-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a save that needs no fsync is written in the background, the last one wins', async () => {
+    const file = path.join(dir, 'nodes.conf');
+    const w = new NodesConfWriter(file, true);
+    assert.equal(w.save(conf(), false), true, 'the first save is durable, synchronous');
+    assert.match(fs.readFileSync(file, 'latin1'), /connected 0-5460/);
+    for (const end of [5000, 4000, 100]) assert.equal(w.save(conf(BASE.replace('connected 0-5460', `connected 0-${end}`)), false), false);
+    await settled(w);
+    const text = fs.readFileSync(file, 'latin1');
+    assert.match(text, /connected 0-100\n/);
+    assert.deepEqual(parseNodesConf(text)!.nodes[0]!.slots, [[0, 100]]);
+  });
+
+  it('a background write of older text never lands after a durable one', async () => {
+    const file = path.join(dir, 'nodes.conf');
+    const w = new NodesConfWriter(file, true);
+    w.save(conf(), false);
+    // Queued behind nothing: starts at once, then a durable save overtakes it in the same turn.
+    w.save(conf(BASE.replace('connected 0-5460', 'connected 0-10')), false);
+    w.save(conf(BASE.replace('connected 0-5460', 'connected 0-20')), false);
+    const bumped = BASE.replace('connected 0-5460', 'connected 0-30').replace('0 0 1 connected', '0 0 7 connected');
+    assert.equal(w.save(conf(bumped), false), true);
+    await settled(w);
+    assert.match(fs.readFileSync(file, 'latin1'), /0 0 7 connected 0-30\n/);
+  });
+});
+
+describe('reshard speed: SETSLOT slot states reuse the view', () => {
+  it('IMPORTING/MIGRATING/STABLE keep slotOwners and nodes, NODE rebuilds; the view is current either way', () => {
+    const core = new ClusterCore({
+      myself: { id: A, shardId: '4'.repeat(40), ip: '127.0.0.1', port: 17100, busPort: 27100, hostname: '', zone: '' },
+      persisted: conf(),
+      nodeTimeoutMs: 1000,
+      requireFullCoverage: true,
+      random: seededRandom(7),
+      nowMs: 1000,
+    });
+    const v0 = core.view;
+    assert.equal(core.setSlot(5, 'migrating', B), null);
+    const v1 = core.view;
+    assert.notEqual(v1, v0);
+    assert.ok(v1.version > v0.version);
+    assert.equal(v1.slotOwners, v0.slotOwners, 'no 16384-entry rebuild');
+    assert.equal(v1.nodes, v0.nodes);
+    assert.equal(v1.migrating.get(5), B);
+    assert.equal(v0.migrating.has(5), false, 'an older view is not changed');
+    assert.equal(core.setSlot(6000, 'importing', B), null);
+    assert.equal(core.view.importing.get(6000), B);
+    assert.equal(core.setSlot(5, 'stable', null), null);
+    assert.equal(core.view.migrating.has(5), false);
+    assert.equal(core.view.slotOwners, v0.slotOwners);
+    assert.equal(core.setSlot(5, 'node', B), null);
+    const v2 = core.view;
+    assert.notEqual(v2.slotOwners, v0.slotOwners);
+    assert.equal(v2.slotOwners[5]?.id, B);
+    assert.equal(v2.slotOwners[4]?.id, A);
+    // A view never read between changes is simply built fresh.
+    assert.equal(core.setSlot(4, 'migrating', B), null);
+    assert.equal(core.setSlot(4, 'stable', null), null);
+    assert.equal(core.view.migrating.size, 0);
+  });
+});

@@ -38,38 +38,53 @@ export function nodeView(r: NodeRecord, isMyself: boolean): NodeView {
   });
 }
 
+/**
+ * slotOwners is built on its first read, from the NodeViews' own frozen
+ * copies of their ranges (so a late first read still shows this snapshot).
+ * The table is a 16384-entry array: 128 KB, a large-object allocation that
+ * costs ~0.2 ms here, and many views are never asked for it (the CLUSTER
+ * subcommands read nodes and the slot states; routing reads it).
+ */
 export function buildView(input: ViewInput): ClusterView {
   const nodes = new Map<string, NodeView>();
-  const slotOwners: (NodeView | null)[] = new Array<NodeView | null>(SLOT_COUNT).fill(null);
-  for (const r of input.records) {
-    const v = nodeView(r, r.id === input.myId);
-    nodes.set(r.id, v);
-    for (const [a, b] of r.slots) for (let s = a; s <= b; s++) slotOwners[s] = v;
-  }
+  for (const r of input.records) nodes.set(r.id, nodeView(r, r.id === input.myId));
+  let owners: readonly (NodeView | null)[] | null = null;
   return Object.freeze({
     myId: input.myId,
     currentEpoch: input.currentEpoch,
     lastVoteEpoch: input.lastVoteEpoch,
     state: input.state,
     nodes,
-    slotOwners: Object.freeze(slotOwners),
+    get slotOwners(): readonly (NodeView | null)[] {
+      return (owners ??= slotOwnersOf(nodes));
+    },
     migrating: new Map(input.migrating),
     importing: new Map(input.importing),
     version: input.version,
   });
 }
 
+/** Later nodes win a slot claimed twice, as when the table was filled record by record. */
+function slotOwnersOf(nodes: ReadonlyMap<string, NodeView>): readonly (NodeView | null)[] {
+  const owners: (NodeView | null)[] = new Array<NodeView | null>(SLOT_COUNT).fill(null);
+  for (const v of nodes.values()) for (const [a, b] of v.slots) owners.fill(v, a, b + 1);
+  return Object.freeze(owners);
+}
+
 /**
- * `prev` with other IMPORTING/MIGRATING maps, sharing its nodes and
- * slotOwners: SETSLOT IMPORTING|MIGRATING|STABLE changes nothing else, and
- * a full build allocates a 16384-entry array (128 KB, large-object space:
- * ~0.1-0.3 ms here) that a reshard would pay twice per slot for nothing.
+ * `prev` with other IMPORTING/MIGRATING maps, sharing its nodes and its
+ * slotOwners (built or not: the accessor is copied, so whichever view reads
+ * it first builds it for both): SETSLOT IMPORTING|MIGRATING|STABLE changes
+ * nothing else, and a reshard sends them for every slot.
  */
 export function withSlotStates(prev: ClusterView, migrating: ReadonlyMap<number, string>, importing: ReadonlyMap<number, string>, version: number): ClusterView {
-  return Object.freeze({
-    ...prev,
-    migrating: new Map(migrating),
-    importing: new Map(importing),
-    version,
-  });
+  const props = Object.getOwnPropertyDescriptors(prev);
+  return Object.freeze(
+    Object.defineProperties({} as ClusterView, {
+      ...props,
+      migrating: { ...props.migrating, value: new Map(migrating) },
+      importing: { ...props.importing, value: new Map(importing) },
+      version: { ...props.version, value: version },
+    }),
+  );
 }

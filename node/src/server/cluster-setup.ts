@@ -112,57 +112,39 @@ export function epochSignature(conf: PersistedClusterConfig): string {
 }
 
 /**
- * The in-place write of writeNodesConfInPlace on the libuv thread pool. A
- * synchronous write() into a page that is under writeback waits for it
- * (stable pages): on this machine's busy disk that was ~1 ms per save, paid
- * by the command that caused it, and a reshard saves five times per slot.
- * `current()` is asked between steps, on the main thread: false once a
- * durable save has replaced the file, so stale text never lands in the new
- * file (a write already issued goes to the old, renamed-over inode).
- */
-function writeNodesConfInPlaceAsync(file: string, text: string, current: () => boolean, done: (err: Error | null) => void): void {
-  fs.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644, (err, fd) => {
-    if (err) return done(err);
-    const finish = (e: Error | null): void => fs.close(fd, (ce) => done(e ?? ce ?? null));
-    if (!current()) return finish(null);
-    fs.fstat(fd, (se, st) => {
-      if (se) return finish(se);
-      if (!current()) return finish(null);
-      const size = Buffer.byteLength(text, 'latin1');
-      const out = Buffer.alloc(Math.max(size, st.size), 0x0a);
-      out.latin1Write(text, 0);
-      const writeFrom = (at: number): void => {
-        if (at >= out.length) {
-          if (st.size > size) fs.ftruncate(fd, size, (te) => finish(te ?? null));
-          else finish(null);
-          return;
-        }
-        fs.write(fd, out, at, out.length - at, at, (we, n) => (we ? finish(we) : writeFrom(at + n)));
-      };
-      writeFrom(0);
-    });
-  });
-}
-
-/**
  * Saves nodes.conf for a node: fsynced when asked (CLUSTER SAVECONFIG, a
  * forced effect) or when the epochs differ from the last durable write,
  * otherwise written to the page cache only. Returns whether it fsynced.
  *
- * With `lazy`, a save that needs no fsync is written in the background
- * (latest text wins, one write in flight), so the command that caused it
- * replies without waiting for the disk. What that gives up: a process crash
- * in the next few hundred microseconds keeps the previous slot table in the
- * file, which is what a machine crash already does to an un-fsynced write;
- * the epochs (what must be durable) always take the synchronous path.
+ * With `lazy`, a save that needs no fsync is written in the background on
+ * the libuv thread pool (latest text wins, one write in flight), so the
+ * command that caused it replies without waiting: a synchronous write()
+ * into a page under writeback waits for it (stable pages), ~1 ms per save
+ * on this machine's disk, and a reshard saves about five times per slot.
+ * The descriptor stays open between background writes (each pool hop
+ * costs a thread wake-up, and open/fstat/close were three more per save);
+ * the file is padded with newlines to the longest text written through it
+ * instead of truncated (the parser skips blank lines). What that gives up:
+ * a process crash in the next few hundred microseconds keeps the previous
+ * slot table in the file, which is what a machine crash already does to
+ * an un-fsynced write; the epochs (what must be durable) always take the
+ * synchronous path, which replaces the file (a new inode: a background
+ * write still in flight lands in the old one, and the descriptor is
+ * reopened before the next).
  */
 export class NodesConfWriter {
   /** epochSignature() of the last fsynced file ('' until the first). */
   private durableEpochs = '';
-  /** Bumped by every synchronous write: a background write of an older text must not follow it. */
+  /** Bumped by every synchronous write. */
   private generation = 0;
   private pendingText: string | null = null;
   private inFlight = false;
+  private closed = false;
+  /** The background writes' descriptor, valid while fdGeneration === generation. */
+  private fd: number | null = null;
+  private fdGeneration = -1;
+  /** Bytes in the file behind fd (it never shrinks through fd). */
+  private fdSize = 0;
 
   constructor(
     readonly file: string,
@@ -174,7 +156,7 @@ export class NodesConfWriter {
     const sig = epochSignature(conf);
     const durable = fsync || sig !== this.durableEpochs;
     const text = serializeNodesConf(conf);
-    if (this.lazy && !durable) {
+    if (this.lazy && !durable && !this.closed) {
       this.pendingText = text;
       this.pump();
       return false;
@@ -191,17 +173,65 @@ export class NodesConfWriter {
     return this.inFlight || this.pendingText !== null;
   }
 
+  /** Server stop: no more background writes; the descriptor is closed once idle. */
+  close(): void {
+    this.closed = true;
+    this.pendingText = null;
+    if (!this.inFlight) this.dropFd();
+  }
+
+  private dropFd(): void {
+    if (this.fd === null) return;
+    fs.close(this.fd, () => undefined);
+    this.fd = null;
+  }
+
   private pump(): void {
     if (this.inFlight || this.pendingText === null) return;
+    this.inFlight = true;
+    const done = (err: Error | null): void => {
+      this.inFlight = false;
+      if (err) {
+        this.dropFd();
+        this.onLazyError(err);
+      }
+      if (this.closed) this.dropFd();
+      else this.pump();
+    };
+    if (this.fd !== null && this.fdGeneration === this.generation) {
+      this.writePending(this.fd, done);
+      return;
+    }
+    this.dropFd();
+    const gen = this.generation;
+    fs.open(this.file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644, (err, fd) => {
+      if (err) return done(err);
+      fs.fstat(fd, (se, st) => {
+        if (se || gen !== this.generation || this.closed) {
+          // Failed, or a synchronous write replaced the file meanwhile: the next pump reopens.
+          fs.close(fd, () => undefined);
+          return done(se ?? null);
+        }
+        this.fd = fd;
+        this.fdGeneration = gen;
+        this.fdSize = st.size;
+        this.writePending(fd, done);
+      });
+    });
+  }
+
+  private writePending(fd: number, done: (err: Error | null) => void): void {
     const text = this.pendingText;
     this.pendingText = null;
-    this.inFlight = true;
-    const gen = this.generation;
-    writeNodesConfInPlaceAsync(this.file, text, () => gen === this.generation, (err) => {
-      this.inFlight = false;
-      if (err) this.onLazyError(err);
-      this.pump();
-    });
+    if (text === null) return done(null);
+    const out = Buffer.alloc(Math.max(Buffer.byteLength(text, 'latin1'), this.fdSize), 0x0a);
+    out.latin1Write(text, 0);
+    this.fdSize = out.length;
+    const writeFrom = (at: number): void => {
+      if (at >= out.length) return done(null);
+      fs.write(fd, out, at, out.length - at, at, (we, n) => (we ? done(we) : writeFrom(at + n)));
+    };
+    writeFrom(0);
   }
 }
 
@@ -385,6 +415,7 @@ export class ClusterSetup implements ClusterHost {
   async stop(): Promise<void> {
     if (this.takeoverTimer) clearTimeout(this.takeoverTimer);
     this.saveOrLog(true);
+    this.confWriter.close();
     await this.runtime.stop();
   }
 

@@ -46,6 +46,7 @@ describe('reshard speed: lazy nodes.conf writes', () => {
     const text = fs.readFileSync(file, 'latin1');
     assert.match(text, /connected 0-100\n/);
     assert.deepEqual(parseNodesConf(text)!.nodes[0]!.slots, [[0, 100]]);
+    w.close();
   });
 
   it('a background write of older text never lands after a durable one', async () => {
@@ -59,6 +60,11 @@ describe('reshard speed: lazy nodes.conf writes', () => {
     assert.equal(w.save(conf(bumped), false), true);
     await settled(w);
     assert.match(fs.readFileSync(file, 'latin1'), /0 0 7 connected 0-30\n/);
+    // The next background write reopens the file the durable one put in place.
+    assert.equal(w.save(conf(bumped.replace('connected 0-30', 'connected 0-40')), false), false);
+    await settled(w);
+    assert.deepEqual(parseNodesConf(fs.readFileSync(file, 'latin1'))!.nodes[0]!.slots, [[0, 40]]);
+    w.close();
   });
 });
 

@@ -10,20 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { Redis, Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { freePort, redisCli, startServer, TESSERA_BIN, type ServerHandle } from '../support/server-process.js';
+import { eventually } from '../support/eventually.js';
 
-async function eventually<T>(check: () => Promise<T>, opts: { timeoutMs: number; what: string }): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`${opts.what}: not reached within ${opts.timeoutMs} ms: ${(last as Error)?.message ?? String(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface ClusterNodeProc {
   handle: ServerHandle;

@@ -5,7 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { redisCli } from '../support/server-process.js';
-import { cli, eventually, infoField, startZoneNode, waitHealthy, type ZoneNode } from './failover-support.js';
+import { cli, infoField, startZoneNode, waitHealthy, type ZoneNode } from './failover-support.js';
+import { eventually } from '../support/eventually.js';
 
 describe('cluster: 6 nodes with --cluster-replicas 1', function () {
   this.timeout(120000);

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { Cluster } from 'ioredis';
 import { redisCli } from '../support/server-process.js';
-import { cli, eventually, firstWriteMs, infoField, keyOwnedBy, NODE_TIMEOUT_MS, restartZoneNode, startZoneCluster, waitHealthy, watchFlags, liveShard, type ZoneCluster, type ZoneNode } from './failover-support.js';
+import { cli, firstWriteMs, infoField, keyOwnedBy, NODE_TIMEOUT_MS, restartZoneNode, startZoneCluster, waitHealthy, watchFlags, liveShard, type ZoneCluster, type ZoneNode } from './failover-support.js';
+import { eventually } from '../support/eventually.js';
 
 /** Writers through Redis.Cluster on keys `${prefix}${i}`; returns the acknowledged keys when stopped. */
 function workload(seeds: { host: string; port: number }[], prefix: string, writers = 4): { stop(): Promise<Set<string>>; client: Cluster } {

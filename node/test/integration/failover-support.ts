@@ -9,20 +9,8 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import { freePort, redisCli, startServer, type ServerHandle } from '../support/server-process.js';
+import { eventually } from '../support/eventually.js';
 
-export async function eventually<T>(check: () => Promise<T>, opts: { timeoutMs: number; what: string; everyMs?: number }): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`${opts.what}: not reached within ${opts.timeoutMs} ms: ${(last as Error)?.message ?? String(last)}`);
-    await new Promise((r) => setTimeout(r, opts.everyMs ?? 100));
-  }
-}
 
 export interface ZoneNode {
   handle: ServerHandle;

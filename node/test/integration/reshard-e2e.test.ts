@@ -17,6 +17,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Redis, Cluster } from 'ioredis';
 import { freePort, startServer, type ServerHandle } from '../support/server-process.js';
+import { eventually } from '../support/eventually.js';
 
 interface Proc {
   handle: ServerHandle;
@@ -24,19 +25,6 @@ interface Proc {
   id: string;
 }
 
-async function eventually<T>(check: () => Promise<T>, opts: { timeoutMs: number; what: string }): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`${opts.what}: not reached within ${opts.timeoutMs} ms: ${(last as Error)?.message ?? String(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** redis-cli with a deadline of our choosing (a reshard outlives the shared helper's 30 s). */
 function cli(args: string[], timeoutMs = 100000): Promise<{ stdout: string; code: number }> {

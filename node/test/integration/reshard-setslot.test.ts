@@ -10,20 +10,8 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { freePort, startServer, type ServerHandle } from '../support/server-process.js';
+import { eventually } from '../support/eventually.js';
 
-async function eventually<T>(check: () => Promise<T>, opts: { timeoutMs: number; what: string }): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`${opts.what}: not reached within ${opts.timeoutMs} ms: ${(last as Error)?.message ?? String(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function cli(args: string[], timeoutMs = 60000): Promise<string> {
   return new Promise((resolve, reject) => {

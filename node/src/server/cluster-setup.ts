@@ -295,7 +295,10 @@ export class ClusterSetup implements ClusterHost {
     this.replication = opts.replication ?? null;
     const cfg = node.config;
     this.file = path.resolve(cfg.get('cluster-config-file') || 'nodes.conf');
-    this.confWriter = new NodesConfWriter(this.file, true, (e) => this.logger.warn(`error saving the cluster node config: ${e.message}`));
+    // Synchronous (in place, fsync only when an epoch changed): as in Redis, the file holds a
+    // SETSLOT's state before its reply leaves, so a kill -9 right after OK keeps it. The
+    // background mode raced a reader of nodes.conf right after the reply (CI caught it).
+    this.confWriter = new NodesConfWriter(this.file, false, (e) => this.logger.warn(`error saving the cluster node config: ${e.message}`));
     const persisted = loadNodesConf(this.file);
     const mine = persisted?.nodes.find((n) => n.flags.includes('myself'));
     const clusterPort = cfg.getNumber('cluster-port');

@@ -8,12 +8,21 @@
 // of client requests before the move and during it; the max while the slot
 // of each big key moves (the window between redis-cli's "Moving slot" lines).
 //
-// Environment: RESHARD_KEYS (1000000), RESHARD_HASH_FIELDS (1000000),
+// The move is made twice per server kind: by `redis-cli --cluster reshard`
+// (the reference tool, one slot at a time, MIGRATE batches of 10 keys) and by
+// Tessera's coordinator (`tessera scale --remove A`: 32 slots at once, MIGRATE
+// batches of 100 keys pipelined 4 deep), so the table separates what the
+// server costs from what the tool costs. For the coordinator, the reshard time
+// ends at its "Moved ... slots" line (before it forgets the removed node), and
+// a big key's window is its own slot's start and end (--verbose lines).
+//
+// Environment: RESHARD_VARIANTS (kind:tool,... default
+// redis:redis-cli,tessera:redis-cli,tessera:tessera,redis:tessera), RESHARD_KEYS (1000000), RESHARD_HASH_FIELDS (1000000),
 // RESHARD_STRING_MB (64), RESHARD_CLIENTS (8 concurrent requests),
 // RESHARD_NODE_TIMEOUT (cluster-node-timeout in ms, 30000), RESHARD_CONF_DIR
 // (where nodes.conf lives; default: each server's own dir under the OS temp
-// dir: the disk, fsync included), RESHARD_ONLY
-// (redis|tessera). Results: stdout, bench/results/reshard-latest.json and
+// dir: the disk, fsync included), RESHARD_ONLY (redis|tessera: only that
+// server kind's variants). Results: stdout, bench/results/reshard-latest.json and
 // a table in bench/results/reshard-latest.md; server CPU seconds and the load
 // average are recorded too (wall times on a busy machine mean little alone).
 
@@ -30,6 +39,11 @@ const STRING_MB = Number(process.env['RESHARD_STRING_MB'] ?? 64);
 const CLIENTS = Number(process.env['RESHARD_CLIENTS'] ?? 8);
 const CONF_DIR = process.env['RESHARD_CONF_DIR'] ?? '';
 const ONLY = process.env['RESHARD_ONLY'] ?? '';
+const VARIANTS: Variant[] = (process.env['RESHARD_VARIANTS'] ?? 'redis:redis-cli,tessera:redis-cli,tessera:tessera,redis:tessera').split(',').map((v) => {
+  const [kind, tool] = v.trim().split(':');
+  if ((kind !== 'redis' && kind !== 'tessera') || (tool !== 'redis-cli' && tool !== 'tessera')) throw new Error(`RESHARD_VARIANTS: bad entry ${v} (kind:tool, kind redis|tessera, tool redis-cli|tessera)`);
+  return { kind, tool };
+});
 // redis-server blocks for seconds while it MIGRATEs the 1M-field hash; on a busy machine that
 // exceeded a 5 s node timeout and the cluster went down mid-reshard (CLUSTERDOWN). Same value for both.
 const NODE_TIMEOUT_MS = Number(process.env['RESHARD_NODE_TIMEOUT'] ?? 30000);
@@ -42,8 +56,16 @@ interface Sample {
   ms: number;
 }
 
+type Tool = 'redis-cli' | 'tessera';
+
+interface Variant {
+  kind: ServerKind;
+  tool: Tool;
+}
+
 interface Result {
   kind: ServerKind;
+  tool: Tool;
   keysMoved: number;
   reshardMs: number;
   keysPerSecond: number;
@@ -158,8 +180,18 @@ class Load {
   }
 }
 
+interface ReshardRun {
+  /** When each slot started moving. */
+  slotStartMs: Map<number, number>;
+  /** When each slot finished (the coordinator says; for redis-cli: unknown, the next slot's start stands in). */
+  slotEndMs: Map<number, number>;
+  endMs: number;
+  code: number;
+  tail: string;
+}
+
 /** redis-cli --cluster reshard, noting when each "Moving slot N" line appears. */
-function reshard(port: number, from: string, to: string, slots: number): Promise<{ slotStartMs: Map<number, number>; endMs: number; code: number; tail: string }> {
+function reshard(port: number, from: string, to: string, slots: number): Promise<ReshardRun> {
   return new Promise((resolve, reject) => {
     const p = spawn('redis-cli', ['--cluster', 'reshard', `127.0.0.1:${port}`, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(slots), '--cluster-yes', '--cluster-timeout', '60000'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const slotStartMs = new Map<number, number>();
@@ -180,11 +212,42 @@ function reshard(port: number, from: string, to: string, slots: number): Promise
     p.stdout.on('data', onData);
     p.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString('latin1')).slice(-2000)));
     p.on('error', reject);
-    p.on('exit', (code) => resolve({ slotStartMs, endMs: Date.now(), code: code ?? -1, tail }));
+    p.on('exit', (code) => resolve({ slotStartMs, slotEndMs: new Map(), endMs: Date.now(), code: code ?? -1, tail }));
   });
 }
 
-async function runOne(kind: ServerKind): Promise<Result> {
+/**
+ * `tessera scale --remove A` (every slot of A to B, then A is forgotten),
+ * with --verbose slot lines; the move ends at the "Moved N slots" line.
+ */
+function coordinatorReshard(port: number, stateDir: string): Promise<ReshardRun> {
+  return new Promise((resolve, reject) => {
+    const cli = path.join(REPO_ROOT, 'dist/coordinator/src/cli.js');
+    const p = spawn(process.execPath, [...(process.env['RESHARD_COORD_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['RESHARD_COORD_PROF']] : []), cli, 'scale', '--remove', `127.0.0.1:${port}`, '--node', `127.0.0.1:${port}`, '--state-file', path.join(stateDir, 'reshard.json'), '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const slotStartMs = new Map<number, number>();
+    const slotEndMs = new Map<number, number>();
+    let endMs = 0;
+    let buf = '';
+    let tail = '';
+    p.stdout.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      tail = (tail + d.toString('latin1')).slice(-2000);
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        const m = /^(\d+) slot (\d+) (moving|moved) /.exec(line);
+        if (m) (m[3] === 'moving' ? slotStartMs : slotEndMs).set(Number(m[2]), Number(m[1]));
+        else if (line.startsWith('Moved ') && endMs === 0) endMs = Date.now();
+      }
+    });
+    p.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString('latin1')).slice(-2000)));
+    p.on('error', reject);
+    p.on('exit', (code) => resolve({ slotStartMs, slotEndMs, endMs: endMs || Date.now(), code: code ?? -1, tail }));
+  });
+}
+
+async function runOne({ kind, tool }: Variant): Promise<Result> {
   const confDir = mkdtempSync(path.join(CONF_DIR || os.tmpdir(), `reshard-conf-${kind}-`));
   const a = await startClusterNode(kind, confDir, 'a');
   const b = await startClusterNode(kind, confDir, 'b');
@@ -207,7 +270,7 @@ async function runOne(kind: ServerKind): Promise<Result> {
     const cpuB = cpuSeconds(b.s.pid);
     const loadStartAvg = os.loadavg()[0]!;
     const moveStart = Date.now();
-    const r = await reshard(a.s.port, a.id, b.id, 16383);
+    const r = tool === 'redis-cli' ? await reshard(a.s.port, a.id, b.id, 16383) : await coordinatorReshard(a.s.port, confDir);
     const moveEnd = r.endMs;
     const cpu = { source: Math.round((cpuSeconds(a.s.pid) - cpuA) * 10) / 10, target: Math.round((cpuSeconds(b.s.pid) - cpuB) * 10) / 10 };
     const loadAverage = { start: loadStartAvg, end: os.loadavg()[0]! };
@@ -224,13 +287,14 @@ async function runOne(kind: ServerKind): Promise<Result> {
       const slot = Number(await call(b.s.port, 'CLUSTER', 'KEYSLOT', key));
       const startMs = r.slotStartMs.get(slot) ?? moveStart;
       const next = slotsInOrder.find(([, t]) => t > startMs);
-      const endMs = next ? next[1] : moveEnd;
+      const endMs = r.slotEndMs.get(slot) ?? (next ? next[1] : moveEnd);
       // A request stalled by the big key started before its slot's window closed and ended after it opened.
       const hit = w.samples.filter((x) => x.startMs <= endMs && x.startMs + x.ms >= startMs).map((x) => x.ms);
       bigKeys[key] = { slot, slotMoveMs: endMs - startMs, maxRequestMs: maxOf(hit) };
     }
     return {
       kind,
+      tool,
       keysMoved: moved,
       reshardMs: moveEnd - moveStart,
       keysPerSecond: Math.round(moved / ((moveEnd - moveStart) / 1000)),
@@ -252,12 +316,13 @@ async function runOne(kind: ServerKind): Promise<Result> {
 async function main(): Promise<void> {
   console.log(`reshard benchmark: ${KEYS} keys x 100 B, a ${HASH_FIELDS}-field hash, a ${STRING_MB} MB string; ${CLIENTS} concurrent client requests; nodes.conf in ${CONF_DIR || os.tmpdir()}`);
   const results: Result[] = [];
-  for (const kind of ['redis', 'tessera'] as const) {
+  for (const v of VARIANTS) {
+    const { kind } = v;
     if (ONLY !== '' && ONLY !== kind) continue;
-    const res = await runOne(kind);
+    const res = await runOne(v);
     results.push(res);
     const f = (n: number): string => n.toFixed(1);
-    console.log(`${kind}: ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms (${res.during.requests} req); client errors ${res.clientErrors}; server CPU s source ${res.cpuSeconds.source} target ${res.cpuSeconds.target}; load average ${res.loadAverage.start.toFixed(1)} -> ${res.loadAverage.end.toFixed(1)}`);
+    console.log(`${kind} (${res.tool}): ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms (${res.during.requests} req); client errors ${res.clientErrors}; server CPU s source ${res.cpuSeconds.source} target ${res.cpuSeconds.target}; load average ${res.loadAverage.start.toFixed(1)} -> ${res.loadAverage.end.toFixed(1)}`);
     for (const [k, v] of Object.entries(res.bigKeys)) console.log(`  ${k} (slot ${v.slot}): slot moved in ${v.slotMoveMs} ms, max request latency meanwhile ${f(v.maxRequestMs)} ms`);
   }
   const out = path.join(REPO_ROOT, 'bench/results');
@@ -273,15 +338,15 @@ function markdown(when: string, confDir: string, results: readonly Result[]): st
   const lines = [
     `# Reshard benchmark (${when})`,
     '',
-    `\`redis-cli --cluster reshard\` of every slot from A to B: ${KEYS} keys x 100 B, a ${HASH_FIELDS}-field hash, a ${STRING_MB} MB string; ${CLIENTS} concurrent ioredis requests (random GET/SET); nodes.conf in ${confDir}; cluster-node-timeout ${NODE_TIMEOUT_MS} ms; both servers pinned to one core; ${os.cpus().length} CPUs on the machine. Produced by bench/reshard/run.ts.`,
+    `Every slot of A moved to B (by \`redis-cli --cluster reshard\`, and by \`tessera scale --remove A\`): ${KEYS} keys x 100 B, a ${HASH_FIELDS}-field hash, a ${STRING_MB} MB string; ${CLIENTS} concurrent ioredis requests (random GET/SET); nodes.conf in ${confDir}; cluster-node-timeout ${NODE_TIMEOUT_MS} ms; both servers pinned to one core; ${os.cpus().length} CPUs on the machine. Produced by bench/reshard/run.ts.`,
     '',
-    '| server | keys/s | reshard s | server CPU s (source / target) | p99 before / during ms | max before / during ms | max during big hash ms | max during big string ms | client errors | load avg start / end |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| server | tool | keys/s | reshard s | server CPU s (source / target) | p99 before / during ms | max before / during ms | max during big hash ms | max during big string ms | client errors | load avg start / end |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const big = (k: string): string => (r.bigKeys[k] ? f(r.bigKeys[k]!.maxRequestMs) : '-');
     lines.push(
-      `| ${r.kind} | ${r.keysPerSecond} | ${f(r.reshardMs / 1000)} | ${r.cpuSeconds.source} / ${r.cpuSeconds.target} | ${f(r.before.p99Ms)} / ${f(r.during.p99Ms)} | ${f(r.before.maxMs)} / ${f(r.during.maxMs)} | ${big(BIG_HASH)} | ${big(BIG_STRING)} | ${r.clientErrors} | ${r.loadAverage.start.toFixed(1)} / ${r.loadAverage.end.toFixed(1)} |`,
+      `| ${r.kind} | ${r.tool} | ${r.keysPerSecond} | ${f(r.reshardMs / 1000)} | ${r.cpuSeconds.source} / ${r.cpuSeconds.target} | ${f(r.before.p99Ms)} / ${f(r.during.p99Ms)} | ${f(r.before.maxMs)} / ${f(r.during.maxMs)} | ${big(BIG_HASH)} | ${big(BIG_STRING)} | ${r.clientErrors} | ${r.loadAverage.start.toFixed(1)} / ${r.loadAverage.end.toFixed(1)} |`,
     );
   }
   lines.push('');

@@ -21,6 +21,7 @@ const USAGE = `usage: tessera <command> [options]
 Commands:
   describe                         shards, primaries/replicas, zones, slots, keys, memory, links, replication lag
   scale --shards N                 add or remove shards online (slot migration), AZ-aware placement of new nodes
+  scale --remove host:port,...     scale in by removing these primaries' shards (default: the highest ports)
   reshard [--resume|--abandon]     rebalance slots over the current primaries; --resume continues a stopped run
   create-cluster                   start a local cluster across zones and form it (same logic as deploy/local/up.sh)
   test-failover --shard I          --mode graceful (CLUSTER FAILOVER on the best replica in another zone) | kill (SIGKILL the primary)
@@ -40,6 +41,8 @@ scale / reshard:
   --state-file FILE (default DATA_DIR/reshard.json, or ./.tessera/reshard-<seed>.json without a deployment)
   --prefer keys|ranges   which surplus slots move: the emptiest (fewest keys, default) or the top of each range (contiguous)
   --stop-after-slots N   stop cleanly after N slots (a resumable interruption, for tests)
+  --remove host:port,... scale in: the primaries whose shards go (--shards defaults to the shards left)
+  --verbose              one line per slot as it starts and ends moving (with a millisecond timestamp)
 
 create-cluster:
   --shards N (3)  --replicas R (1)  --zones a,b,c  --base-port P (7000)  --node-timeout MS (5000)
@@ -52,7 +55,7 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const BOOLEAN = new Set(['--json', '--dry-run', '--keep-replicas', '--resume', '--abandon', '--sync-replication', '--purge', '--no-restart', '--appendonly']);
+const BOOLEAN = new Set(['--json', '--dry-run', '--keep-replicas', '--resume', '--abandon', '--sync-replication', '--purge', '--no-restart', '--appendonly', '--verbose']);
 
 interface Args {
   readonly command: string;
@@ -207,13 +210,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         case 'scale':
         case 'reshard': {
           const shards = int(f, '--shards', undefined);
-          if (a.command === 'scale' && shards === undefined && !f.has('--resume') && !f.has('--abandon')) throw new UsageError('scale needs --shards N');
+          const remove = endpoints(f.get('--remove'));
+          if (a.command === 'reshard' && remove.length > 0) throw new UsageError('--remove is an option of scale');
+          if (a.command === 'scale' && shards === undefined && remove.length === 0 && !f.has('--resume') && !f.has('--abandon')) throw new UsageError('scale needs --shards N (or --remove host:port,...)');
           const r = await scale(ctx, {
             shards, dryRun: f.has('--dry-run'), add: endpoints(f.get('--add')), replicas: int(f, '--replicas', undefined),
             keepReplicas: f.has('--keep-replicas'), resume: f.has('--resume'), abandon: f.has('--abandon'),
             batchKeys: Math.max(1, int(f, '--batch', 100)), pipelineDepth: Math.max(1, int(f, '--pipeline', 4)),
             parallel: Math.max(1, int(f, '--parallel', 32)),
             stopAfterSlots: int(f, '--stop-after-slots', undefined), prefer: prefer(f.get('--prefer')),
+            remove, verbose: f.has('--verbose'),
           });
           return r.code;
         }

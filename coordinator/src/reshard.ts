@@ -64,6 +64,8 @@ export interface ExecuteOptions {
   /** How long to wait for the cluster to settle after a node fails (failover). */
   readonly recoverTimeoutMs: number;
   readonly onProgress?: (p: Progress) => void;
+  /** Each slot as its move starts and ends (--verbose; the reshard bench times big keys' slots with it). */
+  readonly onSlot?: (slot: number, phase: 'start' | 'done', from: string, to: string, keys: number) => void;
   /** Called after each slot; the state file is saved from here. */
   readonly onSlotDone?: (doneSlots: number) => void;
   /** Checked between slots: true stops cleanly (SIGINT), leaving no slot half-moved. */
@@ -302,6 +304,8 @@ export class ReshardExecutor {
     const source = ownerOf(t, m.slot, target.id);
     if (!source) throw new Retryable(`slot ${m.slot} has no owner`);
     const tc = this.client.node(target);
+    let slotKeys = 0;
+    this.opts.onSlot?.(m.slot, 'start', source.id, target.id, 0);
     if (source.id !== target.id) {
       const sc = this.client.node(source);
       await tc.call('CLUSTER', 'SETSLOT', m.slot, 'IMPORTING', source.id);
@@ -324,12 +328,13 @@ export class ReshardExecutor {
           const part = (keys.slice(i * batch, (i + 1) * batch)) as Buffer[];
           if (r instanceof Error) {
             if (r instanceof NodeReplyError && /BUSYKEY/.test(r.message)) {
-              await this.resolveBusy(m, source, target, part);
+              slotKeys += await this.resolveBusy(m, source, target, part);
               continue;
             }
             throw r;
           }
           this.keysMoved += part.length;
+          slotKeys += part.length;
         }
       }
     }
@@ -361,6 +366,7 @@ export class ReshardExecutor {
     const idx = srcSlots.indexOf(m.slot);
     if (idx >= 0 && source.id !== target.id) srcSlots.splice(idx, 1);
     if (!target.slots.includes(m.slot)) (target.slots as number[]).push(m.slot);
+    this.opts.onSlot?.(m.slot, 'done', source.id, target.id, slotKeys);
   }
 
   /**
@@ -382,7 +388,7 @@ export class ReshardExecutor {
    * from and the only node this run has migrated the slot's keys from; a
    * node that failed over and back within one move is not told apart.
    */
-  private async resolveBusy(m: SlotMove, source: TopoNode, target: TopoNode, keys: Buffer[]): Promise<void> {
+  private async resolveBusy(m: SlotMove, source: TopoNode, target: TopoNode, keys: Buffer[]): Promise<number> {
     const sc = this.client.node(source);
     const from = this.migratedFrom.get(m.slot);
     const sourceTrusted = source.id === m.from && (from === undefined || [...from].every((id) => id === source.id));
@@ -390,8 +396,9 @@ export class ReshardExecutor {
       const r = await sc.call('MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'REPLACE', 'KEYS', ...keys);
       if (r !== 'NOKEY') this.replaced++;
       this.keysMoved += keys.length;
-      return;
+      return keys.length;
     }
+    let moved = 0;
     const tc = this.client.node(target);
     for (const k of keys) {
       // The target is importing the slot: without ASKING it would answer MOVED.
@@ -409,7 +416,9 @@ export class ReshardExecutor {
         if (r === 'NOKEY') continue;
       }
       this.keysMoved++;
+      moved++;
     }
+    return moved;
   }
 }
 

@@ -30,6 +30,10 @@ export interface ScaleOptions {
   /** Stop before this many slots have moved (tests use it to simulate an interruption). */
   readonly stopAfterSlots: number | undefined;
   readonly prefer: 'keys' | 'ranges';
+  /** Scale in: the primaries (host:port) whose shards are removed; empty = the highest ports. */
+  readonly remove: readonly Endpoint[];
+  /** One line per slot as it starts and ends moving. */
+  readonly verbose: boolean;
 }
 
 export interface ScaleResult {
@@ -117,7 +121,7 @@ export async function scale(ctx: Ctx, o: ScaleOptions): Promise<ScaleResult> {
   const t = snap.topology;
   for (const w of healthWarnings(t)) ctx.err(`warning: ${w}`);
   const { owning, empty } = primaries(t);
-  const target = o.shards ?? owning.length + empty.length;
+  const target = o.shards ?? (o.remove.length > 0 ? owning.length - o.remove.length : owning.length + empty.length);
   if (!Number.isInteger(target) || target < 1 || target > 500) {
     ctx.err(`--shards must be 1..500, got ${o.shards}`);
     return fail(64);
@@ -126,6 +130,10 @@ export async function scale(ctx: Ctx, o: ScaleOptions): Promise<ScaleResult> {
     const n = t.nodes.find((x) => x.id === id);
     return n ? `${addr(n)} (${id.slice(0, 8)})` : id;
   };
+  if (o.remove.length > 0 && target !== owning.length - o.remove.length) {
+    ctx.err(`--remove names ${o.remove.length} shards, but going from ${owning.length} to ${target} shards removes ${owning.length - target}`);
+    return fail(64);
+  }
   if (target >= owning.length) return scaleOut(ctx, t, owning, empty, target, o, label);
   return scaleIn(ctx, t, owning, target, o, label);
 }
@@ -254,7 +262,20 @@ async function scaleOut(ctx: Ctx, t: Topology, owning: TopoNode[], empty: TopoNo
 }
 
 async function scaleIn(ctx: Ctx, t: Topology, owning: TopoNode[], target: number, o: ScaleOptions, label: (id: string) => string): Promise<ScaleResult> {
-  const removeIds = new Set(chooseShardsToRemove(owning.map((p) => ({ id: p.id, port: p.port })), owning.length - target));
+  let removeIds: Set<string>;
+  if (o.remove.length > 0) {
+    removeIds = new Set();
+    for (const ep of o.remove) {
+      const p = owning.find((n) => n.port === ep.port && (n.host === ep.host || addr(n) === addr(ep)));
+      if (!p) {
+        ctx.err(`Refusing: ${addr(ep)} is not a primary that owns slots (--remove names the primaries of the shards to remove)`);
+        return fail(2);
+      }
+      removeIds.add(p.id);
+    }
+  } else {
+    removeIds = new Set(chooseShardsToRemove(owning.map((p) => ({ id: p.id, port: p.port })), owning.length - target));
+  }
   const keep = owning.filter((p) => !removeIds.has(p.id));
   const keysInSlot = await countKeys(ctx, new Map(owning.filter((p) => removeIds.has(p.id)).map((p) => [p, [...p.slots]])));
   const plan = planReshard({ shards: owning.map((p) => ({ id: p.id, slots: p.slots })), targets: keep.map((p) => p.id), keysInSlot, prefer: o.prefer });
@@ -305,6 +326,7 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
   const exec = new ReshardExecutor(ctx.client, {
     batchKeys: o.batchKeys, pipelineDepth: o.pipelineDepth, parallelPerSource: o.parallel, migrateTimeoutMs: 10000, recoverTimeoutMs: 60000,
     onProgress: show,
+    ...(o.verbose ? { onSlot: (slot: number, phase: 'start' | 'done', from: string, to: string, keys: number) => ctx.out(`${Date.now()} slot ${slot} ${phase === 'start' ? 'moving' : 'moved'} ${from.slice(0, 8)} -> ${to.slice(0, 8)}${phase === 'done' ? ` (${keys} keys)` : ''}`) } : {}),
     onSlotDone: (done) => {
       doneCount++;
       if (Date.now() - saveAt > 500) {

@@ -5,7 +5,7 @@
 // failed checksum), never a crash or an out-of-range read.
 
 import assert from 'node:assert/strict';
-import { crc64 } from '../../src/persistence/crc64.js';
+import { Crc64, crc64 } from '../../src/persistence/crc64.js';
 import { lzfCompress, lzfDecompress } from '../../src/persistence/lzf.js';
 import { buildListpack, listpackEntryBytes, readListpack } from '../../src/persistence/listpack.js';
 import { buildIntset, readIntset } from '../../src/persistence/intset.js';
@@ -64,6 +64,31 @@ describe('rdb codec', () => {
   it('CRC64 Jones matches the check value and is chunk-independent', () => {
     assert.equal(crc64(Buffer.from('123456789')), 0xe9c6d914c4b8d9can);
     assert.equal(crc64(Buffer.alloc(0)), 0n);
+  });
+
+  it('CRC64 (slicing-by-8, word loads) equals the bit-at-a-time definition at every length, alignment and split', () => {
+    // The definition: shift one bit at a time through the reflected polynomial.
+    const reference = (b: Uint8Array): bigint => {
+      let c = 0n;
+      for (const x of b) {
+        c ^= BigInt(x);
+        for (let k = 0; k < 8; k++) c = (c & 1n) !== 0n ? (c >> 1n) ^ 0x95ac9329ac4bc9b5n : c >> 1n;
+      }
+      return c;
+    };
+    const rnd = seededRandom(SEED);
+    const base = Buffer.alloc(1200);
+    for (let i = 0; i < base.length; i++) base[i] = Math.floor(rnd() * 256);
+    for (const n of [0, 1, 7, 8, 9, 63, 255, 256, 257, 300, 1031]) {
+      for (let off = 0; off < 8; off++) {
+        const b = base.subarray(off, off + n);
+        const want = reference(b);
+        assert.equal(crc64(b), want, `length ${n} offset ${off}`);
+        assert.equal(crc64(base, off, off + n), want, `range ${n} at ${off}`);
+        const cut = Math.floor(rnd() * (n + 1));
+        assert.equal(new Crc64().update(b, 0, cut).update(b, cut, n).value(), want, `split ${n} at ${cut}`);
+      }
+    }
   });
 
   it('LZF compresses and decompresses random and repetitive data', () => {

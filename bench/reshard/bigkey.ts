@@ -9,10 +9,13 @@
 //    of 10 (what redis-cli --cluster reshard sends by default) and reports
 //    keys per second.
 // BIGKEY_ONLY=tessera|redis runs one kind; BIGKEY_TESSERA_BIN runs another
-// build of tessera-server (a baseline).
+// build of tessera-server (a baseline); BIGKEY_SKIP_BIG=1 skips the big-key
+// phase. The small-key phase also reports the CPU time each server spent on
+// it (from /proc/<pid>/stat), per 1000 keys: wall time on a shared machine is
+// noisy, server CPU much less so.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -23,6 +26,22 @@ const HASH_FIELDS = Number(process.env['BIGKEY_HASH_FIELDS'] ?? 1_000_000);
 const STRING_MB = Number(process.env['BIGKEY_STRING_MB'] ?? 64);
 const SMALL_KEYS = Number(process.env['BIGKEY_SMALL_KEYS'] ?? 100_000);
 const ONLY = process.env['BIGKEY_ONLY'] ?? '';
+const SKIP_BIG = process.env['BIGKEY_SKIP_BIG'] === '1';
+/** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const CLOCK_TICKS_PER_S = 100;
+
+/** User and system CPU milliseconds pid has used (zeros if they cannot be read). */
+function cpuMs(pid: number | undefined): { userMs: number; sysMs: number } {
+  if (pid === undefined) return { userMs: 0, sysMs: 0 };
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { userMs: (Number(f[11]) * 1000) / CLOCK_TICKS_PER_S, sysMs: (Number(f[12]) * 1000) / CLOCK_TICKS_PER_S };
+  } catch {
+    return { userMs: 0, sysMs: 0 };
+  }
+}
 
 type Kind = 'tessera' | 'redis';
 
@@ -35,6 +54,8 @@ function start(kind: Kind, port: number): ChildProcess {
 async function ready(port: number): Promise<Redis> {
   for (let i = 0; i < 200; i++) {
     const r = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // A refused connection while the server starts is expected; connect() reports it.
+    r.on('error', () => {});
     try {
       await r.connect();
       await r.ping();
@@ -86,21 +107,22 @@ async function runKind(kind: Kind, base: number): Promise<unknown> {
   try {
     const src = await ready(base);
     const dst = await ready(base + 1);
-    for (let i = 0; i < HASH_FIELDS; i += 10000) {
+    for (let i = 0; i < (SKIP_BIG ? 0 : HASH_FIELDS); i += 10000) {
       const args: string[] = [];
       for (let j = i; j < Math.min(HASH_FIELDS, i + 10000); j++) args.push(`f${j}`, `v${j}`);
       await src.hset('bighash', ...args);
     }
-    if (STRING_MB > 0) await src.set('bigstring', Buffer.alloc(STRING_MB * 1024 * 1024, 'x'));
+    if (!SKIP_BIG && STRING_MB > 0) await src.set('bigstring', Buffer.alloc(STRING_MB * 1024 * 1024, 'x'));
     const out: Record<string, unknown> = { kind };
-    if (HASH_FIELDS > 0) out['hash'] = await bigKey(src, base, base + 1, 'bighash');
-    if (STRING_MB > 0) out['string'] = await bigKey(src, base, base + 1, 'bigstring');
+    if (!SKIP_BIG && HASH_FIELDS > 0) out['hash'] = await bigKey(src, base, base + 1, 'bighash');
+    if (!SKIP_BIG && STRING_MB > 0) out['string'] = await bigKey(src, base, base + 1, 'bigstring');
     const value = 'v'.repeat(100);
     for (let i = 0; i < SMALL_KEYS; i += 10000) {
       const pl = src.pipeline();
       for (let j = i; j < Math.min(SMALL_KEYS, i + 10000); j++) pl.set(`key:${j}`, value);
       await pl.exec();
     }
+    const cpu0 = procs.map((p) => cpuMs(p.pid));
     const t = performance.now();
     for (let i = 0; i < SMALL_KEYS; i += 10) {
       const keys: string[] = [];
@@ -109,6 +131,12 @@ async function runKind(kind: Kind, base: number): Promise<unknown> {
       if (r !== 'OK') throw new Error(`MIGRATE batch: ${String(r)}`);
     }
     out['smallKeysPerSecond'] = Math.round(SMALL_KEYS / ((performance.now() - t) / 1000));
+    const perKilo = (ms: number): number => Math.round((ms * 1000 * 100) / SMALL_KEYS) / 100;
+    for (const [i, side] of ['source', 'target'].entries()) {
+      const now = cpuMs(procs[i]!.pid);
+      const before = cpu0[i]!;
+      out[`${side}CpuMsPer1000Keys`] = { user: perKilo(now.userMs - before.userMs), sys: perKilo(now.sysMs - before.sysMs) };
+    }
     src.disconnect();
     dst.disconnect();
     return out;

@@ -7,7 +7,6 @@
 // lives in commands/generic/migrate.ts behind the MigrateConnector interface.
 
 import net from 'node:net';
-import { RespDecoder, RespError } from '../resp/decoder.js';
 import type { MigrateConnector, MigrateExchange, MigrateLink, MigrateReply } from '../commands/generic/migrate.js';
 import type { NodeState } from '../commands/node-state.js';
 import { setMigrateConnector } from '../commands/generic/migrate.js';
@@ -16,14 +15,42 @@ import { setMigrateConnector } from '../commands/generic/migrate.js';
 const CACHE_TTL_MS = 10_000;
 /** MIGRATE_SOCKET_CACHE_ITEMS. */
 const CACHE_MAX = 64;
+/** A reply line longer than this means the peer is not speaking RESP to us. */
+const MAX_REPLY_LINE_BYTES = 64 * 1024;
+
+const CR = 0x0d;
+const LF = 0x0a;
+/** The reply of nearly every RESTORE, shared rather than allocated per key. */
+const OK: MigrateReply = Object.freeze({ error: false, text: 'OK' });
+
+interface PendingExchange {
+  readonly chunks: readonly Buffer[];
+  readonly replyCount: number;
+  readonly timeoutMs: number;
+  readonly done: (ex: MigrateExchange) => void;
+}
+
+/**
+ * One reply per line, as Redis's migrateCommand reads them (syncReadLine):
+ * every command MIGRATE sends (AUTH, SELECT, RESTORE, DEL) answers with a
+ * status, an error or an integer, never a bulk or an array.
+ */
+function replyOf(line: Buffer, start: number, end: number): MigrateReply {
+  if (end - start === 3 && line[start] === 0x2b && line[start + 1] === 0x4f && line[start + 2] === 0x4b) return OK;
+  const first = line[start];
+  return { error: first === 0x2d, text: line.latin1Slice(start + 1, end) };
+}
 
 class CachedLink implements MigrateLink {
   lastDbid = -1;
   lastUseMs = Date.now();
-  /** The tail of this link's exchange queue. */
-  queue: Promise<unknown> = Promise.resolve();
-  readonly decoder = new RespDecoder();
-  /** Called with each decoded reply while an exchange is reading. */
+  /** Exchanges waiting for the current one to finish. */
+  readonly waiting: PendingExchange[] = [];
+  /** An exchange is running (its replies are being read). */
+  busy = false;
+  /** Bytes of a reply line split across reads. */
+  private partial: Buffer | null = null;
+  /** Called with each reply while an exchange is reading. */
   onReply: ((r: MigrateReply) => void) | null = null;
   onFailure: ((e: Error) => void) | null = null;
   dead = false;
@@ -32,26 +59,34 @@ class CachedLink implements MigrateLink {
     readonly name: string,
     readonly socket: net.Socket,
   ) {
-    socket.on('data', (chunk: Buffer) => {
-      this.decoder.feed(chunk);
-      for (;;) {
-        let v;
-        try {
-          v = this.decoder.next();
-        } catch (e) {
-          this.fail(e as Error);
-          return;
-        }
-        if (v === undefined) break;
-        const reply: MigrateReply = v instanceof RespError ? { error: true, text: v.message } : { error: false, text: String(v) };
-        if (this.onReply) this.onReply(reply);
-      }
-    });
+    socket.on('data', (chunk: Buffer) => this.read(chunk));
     socket.on('error', (e) => this.fail(e));
     socket.on('close', () => this.fail(new Error('connection closed')));
   }
 
-  private fail(e: Error): void {
+  private read(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.partial !== null) {
+      buf = Buffer.concat([this.partial, chunk]);
+      this.partial = null;
+    }
+    let at = 0;
+    for (;;) {
+      const lf = buf.indexOf(LF, at);
+      if (lf < 0) break;
+      const end = lf > at && buf[lf - 1] === CR ? lf - 1 : lf;
+      const reply = replyOf(buf, at, end);
+      at = lf + 1;
+      if (this.onReply) this.onReply(reply);
+      if (this.dead) return;
+    }
+    if (at < buf.length) {
+      if (buf.length - at > MAX_REPLY_LINE_BYTES) return this.fail(new Error('reply line too long'));
+      this.partial = Buffer.from(buf.subarray(at));
+    }
+  }
+
+  fail(e: Error): void {
     this.dead = true;
     const f = this.onFailure;
     this.onFailure = null;
@@ -66,6 +101,13 @@ export class MigrateClient implements MigrateConnector {
   constructor() {
     this.sweeper = setInterval(() => this.sweep(), 1000);
     this.sweeper.unref();
+  }
+
+  cached(host: string, port: number): MigrateLink | null {
+    const l = this.links.get(`${host}:${port}`);
+    if (l === undefined || l.dead) return null;
+    l.lastUseMs = Date.now();
+    return l;
   }
 
   connect(host: string, port: number, timeoutMs: number): Promise<MigrateLink | null> {
@@ -103,58 +145,75 @@ export class MigrateClient implements MigrateConnector {
     });
   }
 
-  exchange(link: MigrateLink, chunks: readonly Buffer[], replyCount: number, timeoutMs: number): Promise<MigrateExchange> {
+  exchange(link: MigrateLink, chunks: readonly Buffer[], replyCount: number, timeoutMs: number, done: (ex: MigrateExchange) => void): void {
     const l = link as CachedLink;
-    const run = (): Promise<MigrateExchange> => this.runExchange(l, chunks, replyCount, timeoutMs);
-    const result = l.queue.then(run, run);
-    l.queue = result.catch(() => undefined);
-    return result;
+    const p: PendingExchange = { chunks, replyCount, timeoutMs, done };
+    if (l.busy) {
+      l.waiting.push(p);
+      return;
+    }
+    l.busy = true;
+    if (l.dead) {
+      // The caller expects its callback after exchange returns.
+      process.nextTick(() => this.runExchange(l, p));
+      return;
+    }
+    this.runExchange(l, p);
   }
 
-  private runExchange(l: CachedLink, chunks: readonly Buffer[], replyCount: number, timeoutMs: number): Promise<MigrateExchange> {
-    return new Promise((resolve) => {
-      const replies: MigrateReply[] = [];
-      let unflushed = chunks.length;
-      let timer: NodeJS.Timeout | null = null;
-      let done = false;
-      const finish = (ioError: MigrateExchange['ioError'], timedOut: boolean): void => {
-        if (done) return;
-        done = true;
-        if (timer) clearTimeout(timer);
-        l.onReply = null;
-        l.onFailure = null;
-        l.lastUseMs = Date.now();
-        if (ioError) this.drop(l.name);
-        resolve({ replies, ioError, timedOut });
-      };
-      // The timeout is per I/O step, as Redis's syncWrite/syncReadLine: any progress re-arms it.
-      const arm = (): void => {
-        if (timer) timer.refresh();
-        else timer = setTimeout(() => finish(unflushed > 0 ? 'writing' : 'reading', true), timeoutMs);
-      };
-      if (l.dead) {
-        finish('writing', false);
-        return;
+  /** Runs one exchange, then the next queued one on the same link. */
+  private runExchange(l: CachedLink, p: PendingExchange): void {
+    const { chunks, replyCount, timeoutMs } = p;
+    const replies: MigrateReply[] = [];
+    let unflushed = chunks.length;
+    let timer: NodeJS.Timeout | null = null;
+    let done = false;
+    const finish = (ioError: MigrateExchange['ioError'], timedOut: boolean): void => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      l.onReply = null;
+      l.onFailure = null;
+      l.lastUseMs = Date.now();
+      if (ioError) this.dropLink(l);
+      try {
+        p.done({ replies, ioError, timedOut });
+      } finally {
+        const next = l.waiting.shift();
+        if (next !== undefined) this.runExchange(l, next);
+        else l.busy = false;
       }
-      l.onReply = (r) => {
-        replies.push(r);
-        arm();
-        if (replies.length === replyCount) finish(null, false);
-      };
-      l.onFailure = () => finish(unflushed > 0 ? 'writing' : 'reading', false);
-      arm();
-      // One writev for the whole batch (AUTH, SELECT, the RESTOREs): a
-      // separate write per key costs a syscall and a packet each, and lets
-      // the target parse the batch over several reads.
-      l.socket.cork();
-      for (const c of chunks) {
-        l.socket.write(c, () => {
-          unflushed--;
-          if (!done) arm();
-        });
-      }
-      l.socket.uncork();
-    });
+    };
+    // The timeout is per I/O step, as Redis's syncWrite/syncReadLine: any progress re-arms it.
+    const arm = (): void => {
+      if (timer) timer.refresh();
+      else timer = setTimeout(() => finish(unflushed > 0 ? 'writing' : 'reading', true), timeoutMs);
+    };
+    if (l.dead) {
+      finish('writing', false);
+      return;
+    }
+    l.onReply = (r) => {
+      replies.push(r);
+      if (replies.length === replyCount) finish(null, false);
+      else arm();
+    };
+    l.onFailure = () => finish(unflushed > 0 ? 'writing' : 'reading', false);
+    arm();
+    const flushed = (): void => {
+      unflushed--;
+      if (!done) arm();
+    };
+    if (chunks.length === 1) {
+      l.socket.write(chunks[0]!, flushed);
+      return;
+    }
+    // One writev for the whole batch (AUTH, SELECT, the RESTOREs): a
+    // separate write per key costs a syscall and a packet each, and lets
+    // the target parse the batch over several reads.
+    l.socket.cork();
+    for (const c of chunks) l.socket.write(c, flushed);
+    l.socket.uncork();
   }
 
   pause(): Promise<void> {
@@ -167,15 +226,19 @@ export class MigrateClient implements MigrateConnector {
 
   private drop(name: string): void {
     const l = this.links.get(name);
-    if (!l) return;
-    this.links.delete(name);
+    if (l) this.dropLink(l);
+  }
+
+  /** Closes l; forgets it only if it is still the cached link of its target (a newer one may be). */
+  private dropLink(l: CachedLink): void {
+    if (this.links.get(l.name) === l) this.links.delete(l.name);
     l.dead = true;
     l.socket.destroy();
   }
 
   private sweep(): void {
     const now = Date.now();
-    for (const [name, l] of this.links) if (now - l.lastUseMs > CACHE_TTL_MS && l.onReply === null) this.drop(name);
+    for (const [name, l] of this.links) if (now - l.lastUseMs > CACHE_TTL_MS && !l.busy) this.drop(name);
   }
 
   /** Closes every cached connection (server stop). */

@@ -19,23 +19,27 @@ class ScriptedTarget implements MigrateConnector {
   readonly sent: string[][] = [];
   private release: (() => void)[] = [];
   failNext: 'reading' | null = null;
+  /** Whether cached() hands out the link (else MIGRATE goes through connect()). */
+  isCached = true;
 
+  cached(): MigrateLink | null {
+    return this.isCached ? this.link : null;
+  }
   connect(): Promise<MigrateLink | null> {
     return Promise.resolve(this.link);
   }
-  exchange(_link: MigrateLink, chunks: readonly Buffer[], replyCount: number): Promise<MigrateExchange> {
+  exchange(_link: MigrateLink, chunks: readonly Buffer[], replyCount: number, _timeoutMs: number, done: (ex: MigrateExchange) => void): void {
     const d = new RespDecoder();
     for (const c of chunks) d.feed(c);
-    return new Promise((resolve) => {
-      this.release.push(() => {
-        if (this.failNext) {
-          this.failNext = null;
-          resolve({ replies: [], ioError: 'reading', timedOut: true });
-          return;
-        }
-        for (let i = 0; i < replyCount; i++) this.sent.push(decodeCommand(d));
-        resolve({ replies: Array.from({ length: replyCount }, () => ({ error: false, text: 'OK' })), ioError: null, timedOut: false });
-      });
+    this.release.push(() => {
+      if (this.failNext) {
+        this.failNext = null;
+        done({ replies: [], ioError: 'reading', timedOut: true });
+        return;
+      }
+      for (let i = 0; i < replyCount; i++) this.sent.push(decodeCommand(d));
+      assert.equal(d.next(), undefined, 'exactly replyCount commands were sent');
+      done({ replies: Array.from({ length: replyCount }, () => ({ error: false, text: 'OK' })), ioError: null, timedOut: false });
     });
   }
   close(): void {}
@@ -162,6 +166,108 @@ describe('MIGRATE (scripted target)', () => {
     assert.ok(reply instanceof RespError);
     assert.equal(reply.message, 'IOERR error or timeout reading to target instance');
     assert.equal(c.run('GET', 'k'), 'v');
+  });
+
+  it('a batch of small keys carries the payloads DUMP gives, TTLs included, and releases its watcher', async () => {
+    const h = new Harness();
+    const target = new ScriptedTarget();
+    setMigrateConnector(h.node, target);
+    const c = h.client();
+    c.run('SET', 's', 'v'.repeat(100));
+    c.run('SET', 'n', '12345');
+    c.run('RPUSH', 'l', 'a', 'b');
+    c.run('HSET', 'h', 'f', 'v');
+    c.run('SADD', 'st', 'x', '1');
+    c.run('ZADD', 'z', '1.5', 'm');
+    c.run('PEXPIRE', 'h', '50000');
+    const keys = ['s', 'n', 'l', 'h', 'st', 'z'];
+    const dumps = keys.map((k) => c.run('DUMP', k));
+    c.run('MIGRATE', 'h', '1', '', '0', '1000', 'KEYS', ...keys);
+    await target.answer();
+    assert.deepEqual(c.pending(), ['OK']);
+    const restores = target.sent.filter((x) => x[0] === 'RESTORE');
+    assert.deepEqual(
+      restores.map((x) => x[1]),
+      keys,
+    );
+    assert.deepEqual(
+      restores.map((x) => x[3]),
+      dumps,
+    );
+    assert.deepEqual(
+      restores.map((x) => x[2] !== '0'),
+      [false, false, false, true, false, false],
+    );
+    assert.ok(Number(restores[3]![2]) <= 50000);
+    assert.equal(c.run('EXISTS', ...keys), 0);
+    assert.ok(h.node.watches.isEmpty, 'no watcher left behind');
+  });
+
+  it('in a batch, keys written or deleted in flight are re-sent (REPLACE) or deleted there before they go here', async () => {
+    const h = new Harness();
+    const target = new ScriptedTarget();
+    setMigrateConnector(h.node, target);
+    const c = h.client();
+    const other = h.client();
+    c.run('SET', 'a', '1');
+    c.run('SET', 'b', 'old');
+    c.run('SET', 'c', '3');
+    c.run('MIGRATE', 'h', '1', '', '0', '1000', 'KEYS', 'a', 'b', 'c');
+    await tick();
+    other.run('SET', 'b', 'new');
+    other.run('DEL', 'c');
+    const newDump = other.run('DUMP', 'b');
+    await target.answer();
+    // The target has the old b: b stays here until the target has the new one.
+    assert.deepEqual(c.pending(), []);
+    assert.equal(other.run('GET', 'b'), 'new');
+    await target.answer();
+    assert.deepEqual(c.pending(), ['OK']);
+    assert.equal(other.run('EXISTS', 'a', 'b', 'c'), 0);
+    const resent = target.sent.slice(-3);
+    const byKey = new Map(resent.map((x) => [x[1]!, x]));
+    assert.deepEqual(byKey.get('c'), ['DEL', 'c']);
+    assert.equal(byKey.get('b')![0], 'RESTORE');
+    assert.equal(byKey.get('b')![3], newDump);
+    assert.equal(byKey.get('b')![4], 'REPLACE');
+    assert.ok(h.node.watches.isEmpty, 'no watcher left behind');
+  });
+
+  it('a key that keeps changing stays here and MIGRATE says so after a few rounds', async () => {
+    const h = new Harness();
+    const target = new ScriptedTarget();
+    setMigrateConnector(h.node, target);
+    const c = h.client();
+    const other = h.client();
+    c.run('SET', 'k', '0');
+    c.run('SET', 'calm', 'x');
+    c.run('MIGRATE', 'h', '1', '', '0', '1000', 'KEYS', 'k', 'calm');
+    let replies: unknown[] = [];
+    for (let round = 1; round <= 10 && replies.length === 0; round++) {
+      await tick();
+      other.run('SET', 'k', String(round));
+      await target.answer();
+      replies = c.pending();
+    }
+    assert.equal(replies.length, 1);
+    assert.ok(replies[0] instanceof RespError);
+    assert.match(replies[0].message, /^ERR MIGRATE gave up/);
+    assert.equal(other.run('EXISTS', 'k'), 1);
+    assert.equal(other.run('EXISTS', 'calm'), 0);
+    assert.ok(h.node.watches.isEmpty, 'no watcher left behind');
+  });
+
+  it('connects when no connection is cached', async () => {
+    const h = new Harness();
+    const target = new ScriptedTarget();
+    target.isCached = false;
+    setMigrateConnector(h.node, target);
+    const c = h.client();
+    c.run('SET', 'k', 'v');
+    c.run('MIGRATE', 'h', '1', '', '0', '1000', 'KEYS', 'k');
+    await target.answer();
+    assert.deepEqual(c.pending(), ['OK']);
+    assert.equal(c.run('EXISTS', 'k'), 0);
   });
 
   it('argument errors and NOKEY are immediate', () => {

@@ -11,12 +11,17 @@
 // key is on exactly one side.
 //
 // Other clients keep running meanwhile, so a key may change after it was
-// serialised. Each key is WATCHed (a private watcher per key) from its
+// serialised. Keys are WATCHed (private watchers, not clients) from their
 // snapshot on; a key that changed is re-sent with REPLACE (or DELeted on the
 // target if it is gone here) before the local copy is removed, for a few
-// rounds; a key that keeps changing stays here and the command fails.
-// Large values are serialised in bounded steps with the event loop let go
-// between them; a value written to during that is re-serialised in one go.
+// rounds; a key that keeps changing stays here and the command fails. A
+// batch of small keys (what resharding sends) is serialised in the turn of
+// the command into one buffer, watched by one watcher for the whole batch,
+// and driven by callbacks rather than promises: if that watcher fires, every
+// acknowledged key of the batch is re-sent (rare, and harmless). Large
+// values are serialised in bounded steps with the event loop let go between
+// them, each watched on its own; a value written to during that is
+// re-serialised in one go.
 //
 // Replies and errors are Redis's (migrateCommand): +NOKEY when no key
 // exists, "IOERR error or timeout connecting to the client", "IOERR error or
@@ -38,6 +43,7 @@ import { createDumpPayload, createDumpPayloadSteps } from '../../persistence/dum
 import type { EncodeOptions } from '../../persistence/rdb-object.js';
 import { encodeOptions } from './dump.js';
 import { lookupRead } from './common.js';
+import { RestoreBatch } from './restore-batch.js';
 
 export interface MigrateReply {
   readonly error: boolean;
@@ -62,8 +68,15 @@ export interface MigrateExchange {
 export interface MigrateConnector {
   /** A cached or new connection to host:port, or null if it cannot connect within timeoutMs. */
   connect(host: string, port: number, timeoutMs: number): Promise<MigrateLink | null>;
-  /** Writes the chunks and reads replyCount replies; timeoutMs bounds each I/O step. */
-  exchange(link: MigrateLink, chunks: readonly Buffer[], replyCount: number, timeoutMs: number): Promise<MigrateExchange>;
+  /** The cached, usable connection to host:port if there is one (no waiting: the common case). */
+  cached(host: string, port: number): MigrateLink | null;
+  /**
+   * Writes the chunks and reads replyCount replies; timeoutMs bounds each I/O
+   * step. `done` is called once, never before exchange returns. A callback,
+   * not a promise: a batch of small keys is a few microseconds of work, and
+   * promise hops per batch were a visible share of it.
+   */
+  exchange(link: MigrateLink, chunks: readonly Buffer[], replyCount: number, timeoutMs: number, done: (ex: MigrateExchange) => void): void;
   /** Forgets host:port's cached connection (after a socket error). */
   close(host: string, port: number): void;
   /** Lets the event loop run (between serialisation steps of a large value). */
@@ -81,11 +94,13 @@ const IOERR_CONNECT = 'IOERR error or timeout connecting to the client';
 const STEPS_PER_PAUSE = 1;
 /** Rounds of re-sending keys written during the migration before giving up on them. */
 const MAX_RESYNC_ROUNDS = 5;
+/** Idle watchers kept per node for reuse. */
+const WATCHER_POOL_MAX = 64;
 
 /** What `s.blocked` holds while a MIGRATE is in flight. */
 const MIGRATING = Object.freeze({ migrate: true });
 
-/** A watcher that is not a client: WATCH bookkeeping only, to learn that one key changed. */
+/** A watcher that is not a client: WATCH bookkeeping only, to learn that a key changed. */
 const NO_TRANSPORT: Transport = {
   write() {},
   close() {},
@@ -109,14 +124,30 @@ interface Request {
   readonly keys: string[];
   readonly connector: MigrateConnector;
   readonly opts: EncodeOptions;
+  /** Every watcher this MIGRATE holds (released when it replies). */
+  readonly watchers: Session[];
+  /** The reply was given (a late callback must not give another). */
+  replied: boolean;
 }
 
-/** One key's snapshot: what was sent, and a watcher that says whether it changed since. */
+/** One key's snapshot: what was sent, and a watcher that says whether it may have changed since. */
 interface Entry {
   readonly key: string;
-  watcher: Session;
+  /**
+   * Watches this key since the snapshot. In the first batch of small keys it
+   * is shared by the whole batch (one watcher, not one per key): dirty then
+   * means that some key of the batch changed, and every acknowledged key is
+   * re-sent, which is rare and safe (the re-send carries REPLACE).
+   */
+  readonly watcher: Session;
   /** RESTORE frame (one or more chunks), or a DEL frame when the key vanished locally (re-sync rounds). */
-  frame: Buffer[];
+  readonly frame: readonly Buffer[];
+}
+
+/** Entries and the bytes that carry them (one frame per entry, maybe all in one Buffer). */
+interface Batch {
+  readonly entries: readonly Entry[];
+  readonly chunks: readonly Buffer[];
 }
 
 function migrateKeys(args: readonly string[]): number[] {
@@ -182,9 +213,13 @@ export const migrate = {
     const targetDb = parseInteger(args[4]!);
     if (targetDb === null) return s.error(Err.notInteger);
     const keys: string[] = [];
+    let allSmall = true;
     for (let j = 0; j < numKeys; j++) {
       const key = args[firstKey + j]!;
-      if (lookupRead(s, key) !== undefined) keys.push(key);
+      const v = lookupRead(s, key);
+      if (v === undefined) continue;
+      keys.push(key);
+      if (allSmall && !isSmall(v)) allSmall = false;
     }
     if (keys.length === 0) {
       s.out.simple('NOKEY');
@@ -212,17 +247,49 @@ export const migrate = {
       keys,
       connector,
       opts: encodeOptions(s.node.config),
+      watchers: [],
+      replied: false,
     };
     s.blocked = MIGRATING;
-    void runMigration(req).then(
-      (reply) => finish(req, reply),
-      (e: unknown) => finish(req, (w) => w.error(`ERR internal error in 'migrate': ${e instanceof Error ? e.message : String(e)}`)),
+    if (allSmall) {
+      // The common case (resharding moves many small keys): snapshot the
+      // batch now, in this turn, and send it without a promise in the way.
+      guarded(req, () => {
+        const batch = smallBatch(req);
+        if (batch.entries.length === 0) return finish(req, (w) => w.ok());
+        sendBatch(req, batch, true, (result) => guarded(req, () => afterRound(req, result, 0, null)));
+      });
+      return;
+    }
+    void snapshotAll(req).then(
+      (batch) => {
+        if (batch.entries.length === 0) return finish(req, (w) => w.ok());
+        sendBatch(req, batch, true, (result) => guarded(req, () => afterRound(req, result, 0, null)));
+      },
+      (e: unknown) => finish(req, internalError(e)),
     );
   },
 } as const satisfies CommandSpec;
 
-/** Delivers the reply and lets the client's next command run. */
+function internalError(e: unknown): (w: ReplyWriter) => void {
+  return (w) => w.error(`ERR internal error in 'migrate': ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/** Runs a step of the migration; a bug in it answers the client instead of escaping into a socket handler. */
+function guarded(req: Request, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    finish(req, internalError(e));
+  }
+}
+
+/** Releases the watchers, delivers the reply and lets the client's next command run (once). */
 function finish(req: Request, reply: (w: ReplyWriter) => void): void {
+  if (req.replied) return;
+  req.replied = true;
+  for (const w of req.watchers) releaseWatcher(req, w);
+  req.watchers.length = 0;
   const s = req.s;
   s.blocked = null;
   s.node.deliver(s, (w) => {
@@ -238,14 +305,32 @@ function error(s: Session, message: string): (w: ReplyWriter) => void {
   return (w) => w.error(message);
 }
 
-function watchKey(req: Request, key: string): Session {
-  const w = new SessionClass(req.s.node, NO_TRANSPORT, req.s.out, -1);
-  req.s.node.watches.watch(w, req.dbIndex, key);
+const watcherPools = new WeakMap<NodeState, Session[]>();
+
+/** A watcher (from the node's pool if one is idle), counted in req.watchers. */
+function newWatcher(req: Request): Session {
+  const node = req.s.node;
+  const w = watcherPools.get(node)?.pop() ?? new SessionClass(node, NO_TRANSPORT, req.s.out, -1);
+  req.watchers.push(w);
   return w;
 }
 
-function unwatch(req: Request, w: Session): void {
-  req.s.node.watches.unwatchAll(w);
+function releaseWatcher(req: Request, w: Session): void {
+  const node = req.s.node;
+  node.watches.unwatchAll(w);
+  let pool = watcherPools.get(node);
+  if (pool === undefined) {
+    pool = [];
+    watcherPools.set(node, pool);
+  }
+  if (pool.length < WATCHER_POOL_MAX) pool.push(w);
+}
+
+/** A new watcher of one key. */
+function watchKey(req: Request, key: string): Session {
+  const w = newWatcher(req);
+  req.s.node.watches.watch(w, req.dbIndex, key);
+  return w;
 }
 
 /** Values at most this big are serialised in one go (no event-loop pause): the common case. */
@@ -286,6 +371,30 @@ function commandName(req: Request): string {
   return req.s.node.clusterEnabled ? 'RESTORE-ASKING' : 'RESTORE';
 }
 
+/**
+ * The first batch when every value is small: all keys serialised now into
+ * one Buffer, watched by one watcher from this turn on.
+ */
+function smallBatch(req: Request): Batch {
+  const nowMs = req.s.node.keyspace.nowMs;
+  const batch = new RestoreBatch(commandName(req));
+  const watcher = newWatcher(req);
+  const entries: Entry[] = [];
+  for (const key of req.keys) {
+    const value = req.db.peek(key, nowMs);
+    if (value === undefined) continue;
+    const ttl = ttlOf(req, key);
+    if (ttl === null) continue;
+    batch.add(key, ttl, value, req.replace, req.opts);
+    req.s.node.watches.watch(watcher, req.dbIndex, key);
+    entries.push({ key, watcher, frame: NO_FRAME });
+  }
+  return { entries, chunks: entries.length > 0 ? [batch.take()] : [] };
+}
+
+/** Entries of smallBatch: their bytes are in the batch's one Buffer. */
+const NO_FRAME: readonly Buffer[] = Object.freeze([]);
+
 /** The RESTORE frame for key's current value serialised in one go, or null if the key is gone or expired. */
 function snapshotNow(req: Request, key: string, replace: boolean): Buffer[] | null {
   const value = req.db.peek(key, req.s.node.keyspace.nowMs);
@@ -319,48 +428,39 @@ async function snapshotStepped(req: Request, key: string, replace: boolean): Pro
   return restoreFrame(commandName(req), key, ttl, payload, replace);
 }
 
-/**
- * A consistent snapshot of key, synchronously when its value is small
- * (undefined: it is big, use consistentEntry).
- */
-function entryNow(req: Request, key: string, replace: boolean): Entry | null | undefined {
-  const value = req.db.peek(key, req.s.node.keyspace.nowMs);
-  if (value !== undefined && !isSmall(value)) return undefined;
-  const frame = snapshotNow(req, key, replace);
-  if (frame === null) return null;
-  return { key, watcher: watchKey(req, key), frame };
-}
-
-/** A consistent snapshot of key (re-serialised in one go if it changed while being serialised). */
+/** A consistent snapshot of key (re-serialised in one go if it changed while being serialised), or null if it is gone. */
 async function consistentEntry(req: Request, key: string, replace: boolean): Promise<Entry | null> {
-  const now = entryNow(req, key, replace);
-  if (now !== undefined) return now;
+  const value = req.db.peek(key, req.s.node.keyspace.nowMs);
+  if (value === undefined) return null;
   let watcher = watchKey(req, key);
-  let frame = await snapshotStepped(req, key, replace);
-  if (watcher.watchDirty) {
-    unwatch(req, watcher);
-    watcher = watchKey(req, key);
+  let frame: Buffer[] | null;
+  if (isSmall(value)) {
     frame = snapshotNow(req, key, replace);
+  } else {
+    frame = await snapshotStepped(req, key, replace);
+    if (watcher.watchDirty) {
+      watcher = watchKey(req, key);
+      frame = snapshotNow(req, key, replace);
+    }
   }
-  if (frame === null) {
-    unwatch(req, watcher);
-    return null;
-  }
+  if (frame === null) return null;
   return { key, watcher, frame };
 }
 
-async function runMigration(req: Request): Promise<(w: ReplyWriter) => void> {
+/** The first batch when some value is big (serialised over several turns). */
+async function snapshotAll(req: Request): Promise<Batch> {
   const entries: Entry[] = [];
-  try {
-    for (const key of req.keys) {
-      const now = entryNow(req, key, req.replace);
-      const e = now !== undefined ? now : await consistentEntry(req, key, req.replace);
-      if (e !== null) entries.push(e);
-    }
-    return await sendRounds(req, entries);
-  } finally {
-    for (const e of entries) unwatch(req, e.watcher);
+  for (const key of req.keys) {
+    const e = await consistentEntry(req, key, req.replace);
+    if (e !== null) entries.push(e);
   }
+  return batchOf(entries);
+}
+
+function batchOf(entries: readonly Entry[]): Batch {
+  const chunks: Buffer[] = [];
+  for (const e of entries) for (const c of e.frame) chunks.push(c);
+  return { entries, chunks };
 }
 
 interface BatchResult {
@@ -370,98 +470,108 @@ interface BatchResult {
   readonly error: string | null;
 }
 
-/** Sends entries (with AUTH/SELECT as needed), retrying once on a fresh connection as Redis does. */
-async function sendBatch(req: Request, entries: readonly Entry[]): Promise<BatchResult> {
+/** Sends a batch (with AUTH/SELECT as needed), retrying once on a fresh connection as Redis does. */
+function sendBatch(req: Request, batch: Batch, mayRetry: boolean, done: (r: BatchResult) => void): void {
+  const link = req.connector.cached(req.host, req.port);
+  if (link !== null) return exchangeOn(req, link, batch, mayRetry, done);
+  req.connector.connect(req.host, req.port, req.timeoutMs).then(
+    (l) => guarded(req, () => (l === null ? done({ acked: [], error: IOERR_CONNECT }) : exchangeOn(req, l, batch, mayRetry, done))),
+    (e: unknown) => finish(req, internalError(e)),
+  );
+}
+
+function exchangeOn(req: Request, link: MigrateLink, batch: Batch, mayRetry: boolean, done: (r: BatchResult) => void): void {
   const { connector } = req;
-  let mayRetry = true;
-  for (;;) {
-    const link = await connector.connect(req.host, req.port, req.timeoutMs);
-    if (link === null) return { acked: [], error: IOERR_CONNECT };
-    const chunks: Buffer[] = [];
-    if (req.password !== null) chunks.push(encodeCommand(req.username !== null ? ['AUTH', req.username, req.password] : ['AUTH', req.password]));
-    const select = link.lastDbid !== req.targetDb;
-    if (select) chunks.push(encodeCommand(['SELECT', String(req.targetDb)]));
-    const preamble = chunks.length;
-    for (const e of entries) for (const c of e.frame) chunks.push(c);
-    const ex = await connector.exchange(link, chunks, preamble + entries.length, req.timeoutMs);
-    const pre = ex.replies.slice(0, preamble);
-    const restores = ex.replies.slice(preamble);
-    const socketError = ex.ioError !== null;
-    if (socketError && restores.length === 0 && mayRetry && !ex.timedOut) {
-      // A stale cached connection is common; a fresh one usually works.
-      connector.close(req.host, req.port);
-      mayRetry = false;
-      continue;
-    }
-    let targetError: string | null = null;
-    const acked: Entry[] = [];
-    const preError = pre.find((r) => r.error);
-    for (let j = 0; j < restores.length && j < entries.length; j++) {
-      const r = restores[j]!;
-      if (preError !== undefined || r.error) {
-        if (targetError === null) {
-          link.lastDbid = -1;
-          targetError = `ERR Target instance replied with error: ${(preError ?? r).text}`;
-        }
-      } else {
-        acked.push(entries[j]!);
-      }
-    }
-    if (targetError !== null) return { acked, error: targetError };
-    if (socketError) {
-      connector.close(req.host, req.port);
-      return { acked, error: `IOERR error or timeout ${ex.ioError} to target instance` };
-    }
-    link.lastDbid = req.targetDb;
-    return { acked, error: null };
+  const entries = batch.entries;
+  let chunks = batch.chunks;
+  let preamble = 0;
+  const select = link.lastDbid !== req.targetDb;
+  if (req.password !== null || select) {
+    const pre: Buffer[] = [];
+    if (req.password !== null) pre.push(encodeCommand(req.username !== null ? ['AUTH', req.username, req.password] : ['AUTH', req.password]));
+    if (select) pre.push(encodeCommand(['SELECT', String(req.targetDb)]));
+    preamble = pre.length;
+    chunks = [...pre, ...chunks];
   }
+  connector.exchange(link, chunks, preamble + entries.length, req.timeoutMs, (ex) =>
+    guarded(req, () => {
+      const replies = ex.replies;
+      const socketError = ex.ioError !== null;
+      if (socketError && replies.length <= preamble && mayRetry && !ex.timedOut) {
+        // A stale cached connection is common; a fresh one usually works.
+        connector.close(req.host, req.port);
+        return sendBatch(req, batch, false, done);
+      }
+      let preError: MigrateReply | undefined;
+      for (let j = 0; j < preamble && j < replies.length; j++) if (replies[j]!.error && preError === undefined) preError = replies[j];
+      let targetError: string | null = null;
+      const acked: Entry[] = [];
+      for (let j = 0; j + preamble < replies.length && j < entries.length; j++) {
+        const r = replies[j + preamble]!;
+        if (preError !== undefined || r.error) {
+          if (targetError === null) {
+            link.lastDbid = -1;
+            targetError = `ERR Target instance replied with error: ${(preError ?? r).text}`;
+          }
+        } else {
+          acked.push(entries[j]!);
+        }
+      }
+      if (targetError !== null) return done({ acked, error: targetError });
+      if (socketError) {
+        connector.close(req.host, req.port);
+        return done({ acked, error: `IOERR error or timeout ${ex.ioError} to target instance` });
+      }
+      link.lastDbid = req.targetDb;
+      done({ acked, error: null });
+    }),
+  );
 }
 
 /**
- * Sends the snapshots, then re-sends keys written meanwhile until the target
- * holds what is here; deletes acknowledged, unchanged keys locally (unless
- * COPY) in the same turn as the last acknowledgement.
+ * After a batch: deletes the acknowledged keys that did not change since
+ * their snapshot (unless COPY) in this turn, then either replies or re-sends
+ * the keys written meanwhile (or DELs them there if they are gone here).
  */
-async function sendRounds(req: Request, entries: Entry[]): Promise<(w: ReplyWriter) => void> {
+function afterRound(req: Request, result: BatchResult, round: number, firstErrorBefore: string | null): void {
   const s = req.s;
-  let batch = entries;
-  let firstError: string | null = null;
-  for (let round = 0; batch.length > 0; round++) {
-    const result = await sendBatch(req, batch);
-    if (result.error !== null && firstError === null) firstError = result.error;
-    const stale: Entry[] = [];
-    const deleted: string[] = [];
-    for (const e of result.acked) {
-      if (req.copy) continue;
-      if (!e.watcher.watchDirty) {
-        // The target holds exactly what is here: the key now lives there only.
-        if (req.db.delete(e.key)) {
-          s.node.notify('g', 'del', e.key, req.dbIndex);
-          deleted.push(e.key);
-        }
-        continue;
+  const firstError = firstErrorBefore ?? result.error;
+  const stale: Entry[] = [];
+  const deleted: string[] = [];
+  if (!req.copy) {
+    // Decide before deleting anything: our own deletes dirty a watcher shared by the batch.
+    const clean: Entry[] = [];
+    for (const e of result.acked) (e.watcher.watchDirty ? stale : clean).push(e);
+    for (const e of clean) {
+      // The target holds exactly what is here: the key now lives there only.
+      if (req.db.delete(e.key)) {
+        s.node.notify('g', 'del', e.key, req.dbIndex);
+        deleted.push(e.key);
       }
-      stale.push(e);
     }
-    // Replicas (and the AOF) drop them too: one DEL, as Redis rewrites MIGRATE into DEL key ...
-    // (outside a command, Session.propagate emits at once, in this client's database).
-    if (deleted.length > 0) s.propagate(['del', ...deleted]);
-    if (stale.length === 0 || result.error !== null) break;
-    if (round + 1 >= MAX_RESYNC_ROUNDS) {
-      if (firstError === null) firstError = 'ERR MIGRATE gave up: keys kept changing during the migration, they stay on this node';
-      break;
-    }
-    // Written while in flight: send the newer value (or delete it there).
-    const next: Entry[] = [];
-    for (const e of stale) {
-      unwatch(req, e.watcher);
-      const fresh = await consistentEntry(req, e.key, true);
-      if (fresh !== null) next.push(fresh);
-      else next.push({ key: e.key, watcher: watchKey(req, e.key), frame: [encodeCommand(['DEL', e.key])] });
-    }
-    entries.push(...next);
-    batch = next;
   }
-  if (firstError !== null) return error(s, firstError);
-  return (w) => w.ok();
+  // Replicas (and the AOF) drop them too: one DEL, as Redis rewrites MIGRATE into DEL key ...
+  // (outside a command, Session.propagate emits at once, in this client's database).
+  if (deleted.length > 0) s.propagate(['del', ...deleted]);
+  if (stale.length === 0 || result.error !== null) {
+    return finish(req, firstError !== null ? error(s, firstError) : (w) => w.ok());
+  }
+  if (round + 1 >= MAX_RESYNC_ROUNDS) {
+    return finish(req, error(s, firstError ?? 'ERR MIGRATE gave up: keys kept changing during the migration, they stay on this node'));
+  }
+  void resync(req, stale).then(
+    (batch) => sendBatch(req, batch, true, (r) => guarded(req, () => afterRound(req, r, round + 1, firstError))),
+    (e: unknown) => finish(req, internalError(e)),
+  );
+}
+
+/** Written while in flight: the newer values (or a DEL there for a key gone here), each watched again. */
+async function resync(req: Request, stale: readonly Entry[]): Promise<Batch> {
+  const next: Entry[] = [];
+  for (const e of stale) {
+    const fresh = await consistentEntry(req, e.key, true);
+    if (fresh !== null) next.push(fresh);
+    else next.push({ key: e.key, watcher: watchKey(req, e.key), frame: [encodeCommand(['DEL', e.key])] });
+  }
+  return batchOf(next);
 }

@@ -1,0 +1,55 @@
+// The bytes MIGRATE sends for a batch of small keys: the RESTORE (or
+// RESTORE-ASKING) commands of every key, as RESP, in one Buffer. Building
+// them one key at a time (a DUMP payload Buffer, then a frame Buffer, then a
+// writev of ten of them) cost three allocations and a copy per key; here each
+// payload is serialised into one reused scratch writer and copied once into
+// the batch, and the socket gets a single write. The payload bytes are the
+// ones DUMP gives (createDumpPayload): RDB object, version, CRC64.
+
+import { ByteWriter } from '../../persistence/byte-writer.js';
+import { Crc64 } from '../../persistence/crc64.js';
+import { RDB_VERSION } from '../../persistence/dump-payload.js';
+import { writeObject, type EncodeOptions } from '../../persistence/rdb-object.js';
+import type { Value } from '../../keyspace/values.js';
+
+/** A scratch writer that grew past this is dropped after use (one big value should not pin memory). */
+const SCRATCH_KEEP_BYTES = 256 * 1024;
+
+let scratch = new ByteWriter(256);
+
+/** Appends `RESTORE key ttl payload [REPLACE]` commands to one RESP buffer. */
+export class RestoreBatch {
+  private readonly out = new ByteWriter(2048);
+  /** Commands appended so far. */
+  count = 0;
+
+  /** `name`: RESTORE or RESTORE-ASKING. */
+  constructor(private readonly name: string) {}
+
+  add(key: string, ttl: number, value: Value, replace: boolean, opts: EncodeOptions): void {
+    const w = scratch;
+    w.length = 0;
+    writeObject(w, value, opts);
+    w.u16le(RDB_VERSION);
+    // Room for the CRC, filled in place below (no 8-byte Buffer per key).
+    w.u32le(0);
+    w.u32le(0);
+    const payload = w.view();
+    const crcAt = payload.length - 8;
+    new Crc64().update(payload, 0, crcAt).writeLE(payload, crcAt);
+    const ttlText = String(ttl);
+    const name = this.name;
+    this.out.latin1(
+      `*${replace ? 5 : 4}\r\n$${name.length}\r\n${name}\r\n$${key.length}\r\n${key}\r\n$${ttlText.length}\r\n${ttlText}\r\n$${payload.length}\r\n`,
+    );
+    this.out.bytes(payload);
+    this.out.latin1(replace ? '\r\n$7\r\nREPLACE\r\n' : '\r\n');
+    if (w.length > SCRATCH_KEEP_BYTES) scratch = new ByteWriter(256);
+    this.count++;
+  }
+
+  /** The commands, as one exact-size Buffer. */
+  take(): Buffer {
+    return this.out.take();
+  }
+}

@@ -70,12 +70,18 @@ const LZF_MIN_BYTES = 20;
 
 /**
  * Strings at least this long are handled in slices by the stepped reader and
- * writer (LZF in 1 MB slices, copies in 4 MB slices), with a yield between
- * slices, and the stepped reader returns them as Buffers.
+ * writer, with a yield between slices, and the stepped reader returns them as
+ * Buffers. Slices are sized in time, not just bytes: the first slices run
+ * before the JIT has optimised the loop (a cold 1 MB LZF slice took 15-50 ms
+ * here, a warm one 3-5 ms), and a copy into fresh memory pays its page faults
+ * (about 0.5 ms per MB). LZF slices grow from 16 KB to 256 KB, copies are
+ * 1 MB: each step stays within a few ms, cold or warm.
  */
 export const BIG_STRING_BYTES = 1 << 20;
-const LZF_SLICE_BYTES = 1 << 20;
-const COPY_SLICE_BYTES = 4 << 20;
+const LZF_MAX_SLICE_BYTES = 256 << 10;
+/** LZF slices start this small and double (the cold first slices are the slow ones). */
+const LZF_FIRST_SLICE_BYTES = 16 << 10;
+const COPY_SLICE_BYTES = 1 << 20;
 
 export interface DecodeLimits {
   readonly set: SetLimits;
@@ -177,6 +183,16 @@ export class RdbReader {
 
   /** A string as latin1 text. */
   string(): string {
+    // The common case first (a plain string under 64 bytes: one length byte),
+    // without lenWithFlag's tuple: a 1M-field hash reads 2M of these.
+    const pos = this.pos;
+    if (pos < this.end) {
+      const first = this.buf[pos]!;
+      if (first >>> 6 === LEN_6BIT && pos + 1 + first <= this.end) {
+        this.pos = pos + 1 + first;
+        return this.buf.latin1Slice(pos + 1, pos + 1 + first);
+      }
+    }
     const [v, enc] = this.lenWithFlag();
     if (enc && v !== ENC_LZF) return this.encodedInt(v);
     if (!enc) {
@@ -305,7 +321,7 @@ const READ_STEP_ELEMENTS = 1024;
 
 /**
  * readObject in bounded steps: yields every thousand elements or so, and
- * between 1 MB slices of a big LZF string, so a huge value can be decoded
+ * between slices (up to 256 KB) of a big LZF string, so a huge value can be decoded
  * over several event-loop turns into a value nobody else sees yet (RESTORE
  * installs it at the end). A big plain string comes back as a Buffer that is
  * a view of `r.buf` (the caller owns that buffer). Compact encodings
@@ -339,7 +355,11 @@ function* readStringSteps(r: RdbReader): Generator<void, string | Buffer, void> 
     if (len >= BIG_STRING_BYTES) {
       r.need(clen);
       const d = new LzfDecoder(r.buf.subarray(r.pos, r.pos + clen), len);
-      while (!d.step(LZF_SLICE_BYTES)) yield;
+      let slice = LZF_FIRST_SLICE_BYTES;
+      while (!d.step(slice)) {
+        slice = Math.min(slice * 2, LZF_MAX_SLICE_BYTES);
+        yield;
+      }
       r.pos += clen;
       return d.result();
     }
@@ -515,12 +535,12 @@ export function writeString(w: ByteWriter, s: string | Buffer, compress = false)
 }
 
 /**
- * writeString for a multi-MB string, in bounded steps. LZF runs over 1 MB
- * slices, each compressed on its own: a back-reference never crosses a slice
+ * writeString for a multi-MB string, in bounded steps. LZF runs over slices
+ * (16 KB growing to 256 KB), each compressed on its own: a back-reference never crosses a slice
  * boundary, so the concatenation is one valid LZF stream that any reader
  * (redis-server included) decompresses in one go. If a slice does not
  * shrink, or the whole saves 4 bytes or less, the string is written raw, as
- * Redis would. Copies into the writer go in 4 MB slices too.
+ * Redis would. Copies into the writer go in 1 MB slices.
  */
 function* writeBigStringSteps(w: ByteWriter, s: string | Buffer, compress: boolean): Generator<void, void, void> {
   const len = s.length;
@@ -528,8 +548,9 @@ function* writeBigStringSteps(w: ByteWriter, s: string | Buffer, compress: boole
   if (compress) {
     const parts: Buffer[] = [];
     let packedLen = 0;
-    for (let at = 0; at < len; at += LZF_SLICE_BYTES) {
-      const part = slice(at, Math.min(len, at + LZF_SLICE_BYTES));
+    let sliceBytes = LZF_FIRST_SLICE_BYTES;
+    for (let at = 0; at < len; at += sliceBytes, sliceBytes = Math.min(sliceBytes * 2, LZF_MAX_SLICE_BYTES)) {
+      const part = slice(at, Math.min(len, at + sliceBytes));
       // A short tail is one literal run; lzfCompress returns a view of a slice-sized buffer: keep a compact copy.
       const packed = part.length <= 32 ? Buffer.concat([Buffer.of(part.length - 1), part]) : lzfCompress(part, part.length - 1);
       if (packed === null) {
@@ -545,7 +566,15 @@ function* writeBigStringSteps(w: ByteWriter, s: string | Buffer, compress: boole
       writeLen(w, packedLen);
       writeLen(w, len);
       w.reserve(packedLen);
-      for (const p of parts) w.bytes(p);
+      let sinceYield = 0;
+      for (const p of parts) {
+        w.bytes(p);
+        sinceYield += p.length;
+        if (sinceYield >= COPY_SLICE_BYTES) {
+          sinceYield = 0;
+          yield;
+        }
+      }
       return;
     }
   }

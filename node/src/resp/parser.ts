@@ -2,13 +2,17 @@
 // latin1 strings). It is incremental: a command may arrive split anywhere, and
 // the state of a half-read multibulk is kept, so a long command fed in small
 // pieces is not rescanned. A bulk whose length is known is not parsed again
-// until all its bytes are here, so a 512 MB value costs one copy.
+// until all its bytes are here, so a 512 MB value costs one copy. RESTORE's
+// huge payload is also turned into its string piece by piece as it arrives,
+// and its bytes are lent to the decoder (persistence/lent-bytes.ts), so no
+// turn converts the whole of it.
 //
 // Errors use Redis's words (networking.c) so clients and tests see the same
 // strings; after a protocol error Redis replies and closes the connection,
 // and so does the caller.
 
 import { splitArgs } from '../core/split-args.js';
+import { endLoan, lendBytes } from '../persistence/lent-bytes.js';
 
 const CR = 13;
 const LF = 10;
@@ -24,6 +28,22 @@ const BIG_BULK_BYTES = 32 * 1024;
 const HUGE_BULK_BYTES = 1024 * 1024;
 /** Room after a huge bulk for the bytes that arrive with its last chunk. */
 const HUGE_BULK_SLACK = 1024 * 1024;
+/**
+ * Piece size of a huge bulk converted as it arrives. Below Node's 1 MB
+ * threshold for external strings, so each piece is one heap string made in
+ * well under a millisecond.
+ */
+const ROPE_PIECE_BYTES = 512 * 1024;
+/**
+ * Commands whose huge argument at this position is consumed as bytes
+ * (persistence/lent-bytes.ts): built as a rope and its Buffer lent. Other
+ * huge arguments (a SET value) stay one flat string: a rope stored in the
+ * keyspace would be flattened, in one turn, by its first reader.
+ */
+const BYTES_ARG_INDEX: ReadonlyMap<string, number> = new Map([
+  ['restore', 3],
+  ['restore-asking', 3],
+]);
 
 export interface CommandSink {
   /** Called for each complete command; return false to pause parsing (blocked client). */
@@ -49,6 +69,13 @@ export class RespParser {
   /** A huge bulk being assembled: its buffer and the bytes in it (from the bulk's first byte on). */
   private huge: Buffer | null = null;
   private hugeFill = 0;
+  /** For a huge bulk consumed as bytes: the string made so far and the bulk bytes it covers. */
+  private rope: string | null = null;
+  private ropeBytes = 0;
+  /** A completed rope: the next bulk read is this string, with these bytes to lend. */
+  private ropeDone: { text: string; bytes: Buffer } | null = null;
+  /** The argument on loan while its command runs. */
+  private loan: { text: string; bytes: Buffer } | null = null;
   /** Multibulk in progress: remaining arguments and those read so far. */
   private mbRemaining = 0;
   private mbArgs: string[] = [];
@@ -108,6 +135,9 @@ export class RespParser {
       this.hugeFill = start.copy(this.huge, 0);
       this.buf = EMPTY;
       this.pos = 0;
+      const name = (this.mbArgs[0] ?? '').toLowerCase();
+      this.rope = BYTES_ARG_INDEX.get(name) === this.mbArgs.length ? '' : null;
+      this.ropeBytes = 0;
     }
     const huge = this.huge;
     if (chunk.length > huge.length - this.hugeFill) {
@@ -116,16 +146,33 @@ export class RespParser {
     } else {
       this.hugeFill += chunk.copy(huge, this.hugeFill);
       if (this.hugeFill < this.needBytes) {
+        this.growRope(huge, this.hugeFill, false);
         this.checkLimit(sink);
         return false;
       }
       this.buf = huge.subarray(0, this.hugeFill);
+    }
+    if (this.rope !== null) {
+      this.growRope(this.buf, this.buf.length, true);
+      this.ropeDone = { text: this.rope, bytes: this.buf.subarray(0, this.bulkLen) };
+      this.rope = null;
     }
     this.pos = 0;
     this.huge = null;
     this.hugeFill = 0;
     this.needBytes = 0;
     return true;
+  }
+
+  /** Appends the whole pieces of the bulk that `buf` holds up to `filled` (all of it when `last`). */
+  private growRope(buf: Buffer, filled: number, last: boolean): void {
+    if (this.rope === null) return;
+    const end = Math.min(filled, this.bulkLen);
+    while (this.ropeBytes < end && (last || end - this.ropeBytes >= ROPE_PIECE_BYTES)) {
+      const to = Math.min(end, this.ropeBytes + ROPE_PIECE_BYTES);
+      this.rope += buf.latin1Slice(this.ropeBytes, to);
+      this.ropeBytes = to;
+    }
   }
 
   /** Continues after a pause (a blocked client was served). */
@@ -154,6 +201,9 @@ export class RespParser {
     this.waitingBytes = 0;
     this.huge = null;
     this.hugeFill = 0;
+    this.rope = null;
+    this.ropeDone = null;
+    this.loan = null;
     sink.onProtocolError(reason);
   }
 
@@ -236,14 +286,33 @@ export class RespParser {
         if (len >= BIG_BULK_BYTES) this.needBytes = len + 2;
         return false;
       }
-      this.mbArgs.push(buf.latin1Slice(this.pos, this.pos + len));
+      const done = this.ropeDone;
+      if (done !== null) {
+        // feedHuge made this bulk's string already; it starts this buffer.
+        this.ropeDone = null;
+        this.loan = done;
+        this.mbArgs.push(done.text);
+      } else {
+        this.mbArgs.push(buf.latin1Slice(this.pos, this.pos + len));
+      }
       this.pos += len + 2;
       this.bulkLen = -1;
       this.mbRemaining--;
     }
     const args = this.mbArgs;
     this.mbArgs = [];
-    if (!sink.onCommand(args)) this.paused = true;
+    const loan = this.loan;
+    if (loan === null) {
+      if (!sink.onCommand(args)) this.paused = true;
+      return true;
+    }
+    this.loan = null;
+    lendBytes(loan.text, loan.bytes);
+    try {
+      if (!sink.onCommand(args)) this.paused = true;
+    } finally {
+      endLoan();
+    }
     return true;
   }
 

@@ -11,7 +11,8 @@ import { buildListpack, listpackEntryBytes, readListpack } from '../../src/persi
 import { buildIntset, readIntset } from '../../src/persistence/intset.js';
 import { readZiplist } from '../../src/persistence/ziplist.js';
 import { RdbFormatError } from '../../src/persistence/errors.js';
-import { createDumpPayload, decodeDumpPayload, verifyDumpPayload } from '../../src/persistence/dump-payload.js';
+import { createDumpPayload, decodeDumpPayload, decodeDumpPayloadSteps, verifyDumpPayload } from '../../src/persistence/dump-payload.js';
+import { endLoan, lendBytes } from '../../src/persistence/lent-bytes.js';
 import { RdbReader, RdbType, readObject, scoreText } from '../../src/persistence/rdb-object.js';
 import { seededRandom } from '../../src/core/random.js';
 import { ListValue } from '../../src/keyspace/types/list.js';
@@ -109,6 +110,52 @@ describe('rdb codec', () => {
     assert.deepEqual(lzfDecompress(packed, big.length), big);
     assert.throws(() => lzfDecompress(Buffer.from([0x20, 0x00]), 5), RdbFormatError);
     assert.throws(() => lzfDecompress(Buffer.from([0x05, 1, 2]), 6), RdbFormatError);
+  });
+
+  it('LZF long back-references (runs of one byte, other periods, plain copies) decompress exactly', () => {
+    const rnd = seededRandom(SEED);
+    for (const period of [1, 2, 3, 7, 31, 32, 33, 100, 1000]) {
+      const unit = Buffer.alloc(period);
+      for (let i = 0; i < period; i++) unit[i] = Math.floor(rnd() * 256);
+      // Repeats of the unit, with random bytes between, so matches of every length and distance occur.
+      const parts: Buffer[] = [];
+      for (let k = 0; k < 40; k++) {
+        parts.push(Buffer.concat(Array.from({ length: 1 + Math.floor(rnd() * 20) }, () => unit)));
+        parts.push(Buffer.from(Array.from({ length: Math.floor(rnd() * 40) }, () => Math.floor(rnd() * 256))));
+      }
+      const b = Buffer.concat(parts);
+      const packed = lzfCompress(b, b.length);
+      assert.ok(packed !== null, `period ${period}`);
+      assert.deepEqual(lzfDecompress(packed, b.length), b, `period ${period}`);
+    }
+  });
+
+  it('decodeDumpPayloadSteps reads a Buffer, or the bytes lent for its string, like the string itself', () => {
+    const h = new HashValue();
+    for (let i = 0; i < 3000; i++) h.set(`f${i}`, `v${i}`);
+    const big = 'abc'.repeat(400000);
+    for (const v of [h, big]) {
+      const p = createDumpPayload(v, { listMaxListpackSize: -2, compress: true });
+      const text = p.latin1Slice(0, p.length);
+      const run = (g: Generator<void, Value | null, void>): Value | null => {
+        for (;;) {
+          const r = g.next();
+          if (r.done) return r.value;
+        }
+      };
+      const want = snapshot(run(decodeDumpPayloadSteps(text))!);
+      assert.deepEqual(snapshot(run(decodeDumpPayloadSteps(p))!), want);
+      lendBytes(text, p);
+      try {
+        assert.deepEqual(snapshot(run(decodeDumpPayloadSteps(text))!), want);
+        const bad = Buffer.from(p);
+        bad[5] = bad[5]! ^ 1;
+        lendBytes(text, bad);
+        assert.equal(run(decodeDumpPayloadSteps(text)), null);
+      } finally {
+        endLoan();
+      }
+    }
   });
 
   it('listpack: every integer width and string length class round-trips with the exact entry size', () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { parseAll, encodeCommand } from '../support/harness.js';
 import { RespParser } from '../../src/resp/parser.js';
+import { borrowBytes } from '../../src/persistence/lent-bytes.js';
 import { ReplyWriter } from '../../src/resp/writer.js';
 import { RespDecoder, RespDouble, RespMap, RespSet } from '../../src/resp/decoder.js';
 import { seededRandom } from '../../src/core/random.js';
@@ -113,6 +114,40 @@ describe('RESP parser', () => {
     p.feed(Buffer.alloc(1024 * 1024 + 1), sink);
     assert.equal(p.overLimit, true);
     assert.equal(errors.length, 1);
+  });
+
+  it("lends a huge RESTORE payload's bytes while its command runs (and only RESTORE's)", () => {
+    const big = Buffer.alloc(2 * 1024 * 1024 + 5);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 13 + 1) & 0xff;
+    const bigText = big.latin1Slice(0, big.length);
+    const cmds = [
+      ['restore-asking', 'k', '0', bigText, 'REPLACE'],
+      ['SET', 'a', bigText],
+      ['RESTORE', 'k', '0', bigText],
+    ];
+    const stream = Buffer.concat(cmds.map((c) => encodeCommand(c)));
+    for (const size of [65536, 777, stream.length]) {
+      const p = new RespParser({ maxBulkBytes: 1 << 29, maxQueryBytes: 1 << 30 });
+      const seen: { args: string[]; lent: Buffer | null }[] = [];
+      const sink = {
+        onCommand: (args: string[]) => {
+          const lent = args.length > 3 ? borrowBytes(args[3]!) : null;
+          seen.push({ args, lent: lent === null ? null : Buffer.from(lent) });
+          return true;
+        },
+        onProtocolError: (reason: string) => assert.fail(reason),
+      };
+      for (let i = 0; i < stream.length; i += size) p.feed(stream.subarray(i, i + size), sink);
+      assert.equal(seen.length, 3, `reads of ${size}`);
+      for (let i = 0; i < cmds.length; i++) assert.ok(seen[i]!.args.every((a, j) => a === cmds[i]![j]), `command ${i}, reads of ${size}`);
+      // A read as large as the stream completes the bulk in one go: nothing to lend, the string is made whole.
+      const huge = size < stream.length;
+      assert.deepEqual(seen[0]!.lent, huge ? big : null);
+      assert.equal(seen[1]!.lent, null);
+      assert.deepEqual(seen[2]!.lent, huge ? big : null);
+      // The loan ends with its command.
+      assert.equal(borrowBytes(bigText), null);
+    }
   });
 
   it('closes a client whose unparsed bytes exceed client-query-buffer-limit', () => {

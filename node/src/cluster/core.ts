@@ -29,7 +29,7 @@ import {
   type Outgoing,
   type SlotRange,
 } from './types.js';
-import { buildView, withSlotStates } from './view.js';
+import { buildView, withSlotStates, type SnapshotView } from './view.js';
 
 /** Knobs of the gossip protocol; defaults are what docs/cluster-bus.md measures. */
 export interface GossipTuning {
@@ -118,6 +118,16 @@ export class ClusterCore implements ClusterCoreApi {
   private readonly owners: (NodeRecord | null)[] = new Array<NodeRecord | null>(SLOT_COUNT).fill(null);
   /** Records owning at least one slot, kept by assignRange: what cluster_state counts. */
   private readonly slotOwners = new Set<NodeRecord>();
+  /**
+   * owners[] again, as indexes into indexRecords (0 = none), for the view's
+   * slot table (see view.ts). Shared with the last built view until the next
+   * write, which copies it first: a view's table never changes under it.
+   */
+  private slotIndex = new Uint16Array(SLOT_COUNT);
+  private slotIndexShared = false;
+  private readonly indexRecords: (NodeRecord | null)[] = [null];
+  private readonly recordIndex = new Map<NodeRecord, number>();
+  private readonly freeIndexes: number[] = [];
   private readonly entryCache = new Map<NodeRecord, EntryCache>();
   private currentEpoch = 0;
   private readonly failover: FailoverGlue;
@@ -172,7 +182,7 @@ export class ClusterCore implements ClusterCoreApi {
   private effects: ClusterEffect[] = [];
   private saveWanted = false;
   private structuralChange = false;
-  private viewCache: ClusterView | null = null;
+  private viewCache: SnapshotView | null = null;
   private viewVersion = 0;
 
   /** Counters for the simulator and INFO: what this node sent. */
@@ -266,6 +276,13 @@ export class ClusterCore implements ClusterCoreApi {
   private removeRecord(r: NodeRecord): void {
     assert(r !== this.myself, 'never remove myself');
     for (const range of [...r.slots]) this.assignRange(range, null);
+    const index = this.recordIndex.get(r);
+    if (index !== undefined) {
+      // No slot names it any more; views built earlier keep their own index -> node array.
+      this.recordIndex.delete(r);
+      this.indexRecords[index] = null;
+      this.freeIndexes.push(index);
+    }
     this.nodes.delete(r.id);
     this.handshakes.delete(r.id);
     this.outstanding.delete(r.id);
@@ -378,10 +395,30 @@ export class ClusterCore implements ClusterCoreApi {
           this.slotOwners.add(to);
         }
         for (let k = runStart; k < s; k++) this.owners[k] = to;
+        this.writableSlotIndex().fill(to ? this.indexOfOwner(to) : 0, runStart, s);
       }
       runStart = s;
     }
     if (to) this.touched(to, to === this.myself);
+  }
+
+  private writableSlotIndex(): Uint16Array {
+    if (this.slotIndexShared) {
+      this.slotIndex = this.slotIndex.slice();
+      this.slotIndexShared = false;
+    }
+    return this.slotIndex;
+  }
+
+  private indexOfOwner(r: NodeRecord): number {
+    let i = this.recordIndex.get(r);
+    if (i === undefined) {
+      i = this.freeIndexes.pop() ?? this.indexRecords.length;
+      assert(i <= 0xffff, 'fewer than 65536 slot owners');
+      this.indexRecords[i] = r;
+      this.recordIndex.set(r, i);
+    }
+    return i;
   }
 
   /**
@@ -1630,7 +1667,10 @@ export class ClusterCore implements ClusterCoreApi {
         migrating: this.migrating,
         importing: this.importing,
         version: ++this.viewVersion,
+        slotIndex: this.slotIndex,
+        indexRecords: this.indexRecords,
       });
+      this.slotIndexShared = true;
     }
     return this.viewCache;
   }

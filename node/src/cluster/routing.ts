@@ -32,6 +32,7 @@
 
 import type { ClusterView, NodeView } from './types.js';
 import { keySlot } from './keyslot.js';
+import { slotOwnerOf } from './view.js';
 
 export type Route =
   | { readonly kind: 'local' }
@@ -99,7 +100,7 @@ export function route(view: ClusterView, q: RouteQuery): Route {
       if (firstKey === null) {
         firstKey = key;
         slot = keyslot;
-        owner = view.slotOwners[slot] ?? null;
+        owner = slotOwnerOf(view, slot);
         if (owner === null) return { kind: 'clusterdown-unbound', slot };
         if (openSlotRules) {
           const ownerIsMine = owner.id === view.myId || (meIsReplica && owner.id === me.primaryId);

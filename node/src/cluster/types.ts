@@ -130,8 +130,14 @@ export interface ClusterView {
   readonly lastVoteEpoch: number;
   readonly state: 'ok' | 'fail';
   readonly nodes: ReadonlyMap<string, NodeView>;
-  /** Owner of each slot (index = slot), or null. */
+  /** Owner of each slot (index = slot), or null. Views built by the core make this array on its first read: per slot, prefer slotOwner. */
   readonly slotOwners: readonly (NodeView | null)[];
+  /**
+   * Owner of one slot, without the 16384-entry array. Optional so that a
+   * hand-built view (tests, fakes) may give slotOwners alone: read through
+   * slotOwnerOf() in view.ts, which falls back to the array.
+   */
+  slotOwner?(slot: number): NodeView | null;
   /** Slots this node is migrating, to the target node id. */
   readonly migrating: ReadonlyMap<number, string>;
   /** Slots this node is importing, from the source node id. */

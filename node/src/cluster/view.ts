@@ -2,6 +2,14 @@
 // from the core's mutable records. The core rebuilds it lazily, only when
 // something changed since the last build, and swaps one reference, so a
 // reader never sees a half-applied event.
+//
+// The slot table is not rebuilt per view. The core keeps each slot's owner as
+// a small index (0 = none) in a 32 KB Uint16Array that it hands to the view
+// it builds and copies before its next write (copy on write: a view's table
+// never changes under it); the view maps index -> NodeView through an array
+// as long as the number of slot owners. A view costs O(nodes) to build, not
+// O(16384), which matters because the view is rebuilt after every pong and
+// every slot change, and routing reads the table on every keyed command.
 
 import type { NodeRecord } from './node-record.js';
 import { SLOT_COUNT, type ClusterView, type NodeFlag, type NodeView } from './types.js';
@@ -15,6 +23,10 @@ export interface ViewInput {
   readonly migrating: ReadonlyMap<number, string>;
   readonly importing: ReadonlyMap<number, string>;
   readonly version: number;
+  /** Owner index of each slot; the caller never writes this array again (it copies first). */
+  readonly slotIndex: Uint16Array;
+  /** Index -> record; index 0 and freed indexes are null. */
+  readonly indexRecords: readonly (NodeRecord | null)[];
 }
 
 export function nodeView(r: NodeRecord, isMyself: boolean): NodeView {
@@ -39,52 +51,92 @@ export function nodeView(r: NodeRecord, isMyself: boolean): NodeView {
 }
 
 /**
- * slotOwners is built on its first read, from the NodeViews' own frozen
- * copies of their ranges (so a late first read still shows this snapshot).
- * The table is a 16384-entry array: 128 KB, a large-object allocation that
- * costs ~0.2 ms here, and many views are never asked for it (the CLUSTER
- * subcommands read nodes and the slot states; routing reads it).
+ * One view's slot table. The 16384-entry array form (slotOwners: CLUSTER
+ * SLOTS and INFO walk it) is built on its first read only, and shared by the
+ * views derived with withSlotStates.
  */
-export function buildView(input: ViewInput): ClusterView {
-  const nodes = new Map<string, NodeView>();
-  for (const r of input.records) nodes.set(r.id, nodeView(r, r.id === input.myId));
-  let owners: readonly (NodeView | null)[] | null = null;
-  return Object.freeze({
-    myId: input.myId,
-    currentEpoch: input.currentEpoch,
-    lastVoteEpoch: input.lastVoteEpoch,
-    state: input.state,
-    nodes,
-    get slotOwners(): readonly (NodeView | null)[] {
-      return (owners ??= slotOwnersOf(nodes));
-    },
-    migrating: new Map(input.migrating),
-    importing: new Map(input.importing),
-    version: input.version,
-  });
+class SlotTable {
+  private all: readonly (NodeView | null)[] | null = null;
+  constructor(
+    private readonly index: Uint16Array,
+    private readonly byIndex: readonly (NodeView | null)[],
+  ) {}
+
+  owner(slot: number): NodeView | null {
+    return this.byIndex[this.index[slot]!] ?? null;
+  }
+
+  get owners(): readonly (NodeView | null)[] {
+    if (this.all === null) {
+      const a = new Array<NodeView | null>(SLOT_COUNT);
+      for (let s = 0; s < SLOT_COUNT; s++) a[s] = this.byIndex[this.index[s]!] ?? null;
+      this.all = Object.freeze(a);
+    }
+    return this.all;
+  }
 }
 
-/** Later nodes win a slot claimed twice, as when the table was filled record by record. */
-function slotOwnersOf(nodes: ReadonlyMap<string, NodeView>): readonly (NodeView | null)[] {
-  const owners: (NodeView | null)[] = new Array<NodeView | null>(SLOT_COUNT).fill(null);
-  for (const v of nodes.values()) for (const [a, b] of v.slots) owners.fill(v, a, b + 1);
-  return Object.freeze(owners);
+export class SnapshotView implements ClusterView {
+  constructor(
+    readonly myId: string,
+    readonly currentEpoch: number,
+    readonly lastVoteEpoch: number,
+    readonly state: 'ok' | 'fail',
+    readonly nodes: ReadonlyMap<string, NodeView>,
+    private readonly table: SlotTable,
+    readonly migrating: ReadonlyMap<number, string>,
+    readonly importing: ReadonlyMap<number, string>,
+    readonly version: number,
+  ) {
+    Object.freeze(this);
+  }
+
+  get slotOwners(): readonly (NodeView | null)[] {
+    return this.table.owners;
+  }
+
+  slotOwner(slot: number): NodeView | null {
+    return this.table.owner(slot);
+  }
+
+  /** This view with other IMPORTING/MIGRATING maps, sharing its nodes and slot table. */
+  withSlotStates(migrating: ReadonlyMap<number, string>, importing: ReadonlyMap<number, string>, version: number): SnapshotView {
+    return new SnapshotView(this.myId, this.currentEpoch, this.lastVoteEpoch, this.state, this.nodes, this.table, new Map(migrating), new Map(importing), version);
+  }
+}
+
+export function buildView(input: ViewInput): SnapshotView {
+  const nodes = new Map<string, NodeView>();
+  const viewOf = new Map<NodeRecord, NodeView>();
+  for (const r of input.records) {
+    const v = nodeView(r, r.id === input.myId);
+    nodes.set(r.id, v);
+    viewOf.set(r, v);
+  }
+  const byIndex = input.indexRecords.map((r) => (r === null ? null : (viewOf.get(r) ?? null)));
+  return new SnapshotView(
+    input.myId,
+    input.currentEpoch,
+    input.lastVoteEpoch,
+    input.state,
+    nodes,
+    new SlotTable(input.slotIndex, byIndex),
+    new Map(input.migrating),
+    new Map(input.importing),
+    input.version,
+  );
 }
 
 /**
- * `prev` with other IMPORTING/MIGRATING maps, sharing its nodes and its
- * slotOwners (built or not: the accessor is copied, so whichever view reads
- * it first builds it for both): SETSLOT IMPORTING|MIGRATING|STABLE changes
- * nothing else, and a reshard sends them for every slot.
+ * `prev` with other IMPORTING/MIGRATING maps, sharing its nodes and its slot
+ * table: SETSLOT IMPORTING|MIGRATING|STABLE changes nothing else, and a
+ * reshard sends them for every slot.
  */
-export function withSlotStates(prev: ClusterView, migrating: ReadonlyMap<number, string>, importing: ReadonlyMap<number, string>, version: number): ClusterView {
-  const props = Object.getOwnPropertyDescriptors(prev);
-  return Object.freeze(
-    Object.defineProperties({} as ClusterView, {
-      ...props,
-      migrating: { ...props.migrating, value: new Map(migrating) },
-      importing: { ...props.importing, value: new Map(importing) },
-      version: { ...props.version, value: version },
-    }),
-  );
+export function withSlotStates(prev: SnapshotView, migrating: ReadonlyMap<number, string>, importing: ReadonlyMap<number, string>, version: number): SnapshotView {
+  return prev.withSlotStates(migrating, importing, version);
+}
+
+/** The owner of `slot` in `view`: the view's own lookup when it has one (views built here), else its array. */
+export function slotOwnerOf(view: ClusterView, slot: number): NodeView | null {
+  return view.slotOwner !== undefined ? view.slotOwner(slot) : (view.slotOwners[slot] ?? null);
 }

@@ -13,6 +13,7 @@
 //   core implements CLUSTER REPLICATE it stays an empty primary; SETSLOT
 //   itself has succeeded either way, so that refusal is not the reply.
 import { ReplyError } from '../../core/errors.js';
+import { slotOwnerOf } from '../../cluster/view.js';
 import { ADMIN, clusterOf, replyAdmin, slotArg, sub } from './common.js';
 
 const BAD_ACTION = 'ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP';
@@ -36,7 +37,7 @@ export const setslot = sub('setslot', -4, ADMIN, 'Bind a hash slot to a specific
     const target = view.nodes.get(args[4]!);
     const keysHere = s.node.keyspace.db(0).slotIndex?.count(slot) ?? 0;
     // Unknown or replica targets get the core's words; only a known primary can reach the key check.
-    if (target !== undefined && target.flags.includes('master') && target.id !== view.myId && view.slotOwners[slot]?.id === view.myId && keysHere > 0) {
+    if (target !== undefined && target.flags.includes('master') && target.id !== view.myId && slotOwnerOf(view, slot)?.id === view.myId && keysHere > 0) {
       throw new ReplyError(`ERR Can't assign hashslot ${slot} to a different node while I still hold keys for this hash slot.`);
     }
     const wasMigrating = view.migrating.has(slot);
@@ -46,7 +47,7 @@ export const setslot = sub('setslot', -4, ADMIN, 'Bind a hash slot to a specific
     // NODE to this node no IMPORTING state remains, so STABLE touches only MIGRATING.
     if (result === null && wasMigrating && keysHere === 0 && host.core.view.migrating.has(slot)) result = host.core.setSlot(slot, 'stable', null);
     const after = host.core.view;
-    const slotWasMine = view.slotOwners[slot]?.id === view.myId;
+    const slotWasMine = slotOwnerOf(view, slot)?.id === view.myId;
     if (result === null && slotWasMine && target !== undefined && target.id !== view.myId && (after.nodes.get(after.myId)?.slots.length ?? 0) === 0 && s.node.config.getBool('cluster-allow-replica-migration')) {
       host.core.replicate(target.id);
     }

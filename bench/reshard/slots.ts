@@ -1,0 +1,231 @@
+// Per-slot cost of a slot migration, redis-server vs tessera-server in one
+// run: a 2-node cluster (A owns 0-16382, B owns 16383), a few thousand small
+// keys, a light ioredis GET/SET load, then `redis-cli --cluster reshard` of
+// SLOTS slots from A to B. With few keys per slot the fixed cost of each
+// slot (SETSLOT IMPORTING/MIGRATING/NODE on both sides, GETKEYSINSLOT, the
+// nodes.conf saves, the view swaps and what routing pays after each) is what
+// this measures. Reported: ms per slot (wall, noisy on a shared machine) and
+// server CPU ms per slot, source and target, from /proc/<pid>/stat (what to
+// compare).
+//
+// Ports are fixed (17620-17623 client, 27620-27623 bus), not allocated, so
+// this bench never collides with the other benches' port ranges.
+//
+// Env: SLOTS_N (slots to move, default 4000), SLOTS_KEYS (default 5000),
+// SLOTS_CLIENTS (concurrent GET/SET loops, default 4; 0 = no load),
+// SLOTS_ONLY (redis|tessera), SLOTS_CPU_PROF_DIR (tessera nodes run under
+// node --cpu-prof, profiles written there on SIGTERM), SLOTS_RUNS (default 1).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Cluster, Redis } from 'ioredis';
+import { REPO_ROOT, cpuSeconds, sleep } from '../lib/procs.js';
+
+type Kind = 'redis' | 'tessera';
+
+const SLOTS = Number(process.env['SLOTS_N'] ?? 4000);
+const KEYS = Number(process.env['SLOTS_KEYS'] ?? 5000);
+const CLIENTS = Number(process.env['SLOTS_CLIENTS'] ?? 4);
+const ONLY = process.env['SLOTS_ONLY'] ?? '';
+const PROF_DIR = process.env['SLOTS_CPU_PROF_DIR'] ?? '';
+const RUNS = Number(process.env['SLOTS_RUNS'] ?? 1);
+const NODE_TIMEOUT_MS = 15000;
+const PORTS: Record<Kind, readonly [number, number]> = { tessera: [17620, 17621], redis: [17622, 17623] };
+const BUS_OFFSET = 10000;
+const SERVER_CPU = '0';
+const RESHARD_TIMEOUT_MS = 150_000;
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of children) if (p.pid !== undefined && p.exitCode === null && p.signalCode === null) process.kill(p.pid, 'SIGKILL');
+});
+
+interface Node {
+  readonly port: number;
+  readonly proc: ChildProcess;
+  readonly pid: number;
+  id: string;
+}
+
+async function call(port: number, ...args: string[]): Promise<unknown> {
+  const r = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  // A refused connect is reported by connect()'s rejection; the event would only add noise.
+  r.on('error', () => undefined);
+  await r.connect();
+  try {
+    return await r.call(args[0]!, ...args.slice(1));
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+async function startNode(kind: Kind, port: number, dir: string): Promise<Node> {
+  const args = ['--port', String(port), '--cluster-enabled', 'yes', '--cluster-port', String(port + BUS_OFFSET), '--cluster-node-timeout', String(NODE_TIMEOUT_MS), '--cluster-config-file', path.join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no'];
+  const cmd =
+    kind === 'redis'
+      ? ['redis-server', ...args]
+      : ['node', ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []), path.join(REPO_ROOT, 'dist/node/src/server/main.js'), ...args];
+  // taskset execs, so the child's pid is the server's own.
+  const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  if (proc.pid === undefined) throw new Error(`could not spawn ${kind}`);
+  const node: Node = { port, proc, pid: proc.pid, id: '' };
+  await until(async () => (await call(port, 'PING')) === 'PONG', `${kind} on ${port} ready`, 15000);
+  node.id = String(await call(port, 'CLUSTER', 'MYID'));
+  return node;
+}
+
+async function stopNode(n: Node): Promise<void> {
+  if (n.proc.exitCode !== null || n.proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => n.proc.once('exit', () => resolve()));
+  // SIGTERM, not SIGKILL: node writes its --cpu-prof profile on a clean exit.
+  process.kill(n.pid, 'SIGTERM');
+  const t = setTimeout(() => {
+    if (n.proc.exitCode === null && n.proc.signalCode === null) process.kill(n.pid, 'SIGKILL');
+  }, 10000);
+  await exited;
+  clearTimeout(t);
+}
+
+function reshard(port: number, from: string, to: string, slots: number): Promise<{ code: number; tail: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('redis-cli', ['--cluster', 'reshard', `127.0.0.1:${port}`, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(slots), '--cluster-yes', '--cluster-timeout', '60000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(p);
+    let tail = '';
+    const keep = (d: Buffer): void => {
+      tail = (tail + d.toString('latin1')).slice(-2000);
+    };
+    p.stdout.on('data', keep);
+    p.stderr.on('data', keep);
+    const t = setTimeout(() => p.kill('SIGKILL'), RESHARD_TIMEOUT_MS);
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      clearTimeout(t);
+      children.delete(p);
+      resolve({ code: code ?? -1, tail });
+    });
+  });
+}
+
+/** GET/SET loops through ioredis, so routing runs (and redirects are followed) while slots move. */
+class Load {
+  requests = 0;
+  errors = 0;
+  private running = true;
+  private readonly loops: Promise<void>[] = [];
+  constructor(private readonly c: Cluster) {}
+  start(): void {
+    for (let i = 0; i < CLIENTS; i++) this.loops.push(this.loop(i));
+  }
+  private async loop(i: number): Promise<void> {
+    let n = i;
+    while (this.running) {
+      const key = `key:${Math.floor(Math.random() * KEYS)}`;
+      try {
+        if (n++ % 4 === 0) await this.c.set(key, 'w'.repeat(20));
+        else await this.c.get(key);
+        this.requests++;
+      } catch {
+        this.errors++;
+      }
+    }
+  }
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+}
+
+interface Result {
+  kind: Kind;
+  msPerSlot: number;
+  cpuMsPerSlot: { source: number; target: number };
+  requests: number;
+  errors: number;
+}
+
+async function runOne(kind: Kind): Promise<Result> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `slots-bench-${kind}-`));
+  const nodes: Node[] = [];
+  let cluster: Cluster | null = null;
+  try {
+    const [pa, pb] = PORTS[kind];
+    const a = await startNode(kind, pa, dir);
+    nodes.push(a);
+    const b = await startNode(kind, pb, dir);
+    nodes.push(b);
+    await call(a.port, 'CLUSTER', 'ADDSLOTSRANGE', '0', '16382');
+    await call(b.port, 'CLUSTER', 'ADDSLOTS', '16383');
+    await call(a.port, 'CLUSTER', 'MEET', '127.0.0.1', String(b.port), String(b.port + BUS_OFFSET));
+    for (const n of [a, b]) await until(async () => /cluster_state:ok[\s\S]*cluster_known_nodes:2/.test(String(await call(n.port, 'CLUSTER', 'INFO'))), `${kind} cluster ok`);
+    const r = new Redis({ port: a.port, lazyConnect: true });
+    await r.connect();
+    const pl = r.pipeline();
+    // A key of slot 16383 (B's) is refused with MOVED here and not counted: a handful at most.
+    for (let i = 0; i < KEYS; i++) pl.set(`key:${i}`, 'v'.repeat(20));
+    const res = await pl.exec();
+    r.disconnect();
+    const loaded = (res ?? []).filter(([e]) => e === null).length;
+
+    cluster = new Cluster([{ host: '127.0.0.1', port: a.port }], { maxRedirections: 64, retryDelayOnTryAgain: 10 });
+    const w = new Load(cluster);
+    if (CLIENTS > 0) {
+      w.start();
+      await sleep(1000);
+    }
+    const cpuA = cpuSeconds(a.pid);
+    const cpuB = cpuSeconds(b.pid);
+    const t0 = performance.now();
+    const out = await reshard(a.port, a.id, b.id, SLOTS);
+    const wallMs = performance.now() - t0;
+    const cpu = { source: cpuSeconds(a.pid) - cpuA, target: cpuSeconds(b.pid) - cpuB };
+    await w.stop();
+    if (out.code !== 0) throw new Error(`${kind}: reshard failed (${out.code}): ${out.tail}`);
+    const onB = Number(await call(b.port, 'DBSIZE'));
+    console.log(`${kind}: ${loaded} keys loaded, ${onB} on B after the move`);
+    return {
+      kind,
+      msPerSlot: wallMs / SLOTS,
+      cpuMsPerSlot: { source: (cpu.source * 1000) / SLOTS, target: (cpu.target * 1000) / SLOTS },
+      requests: w.requests,
+      errors: w.errors,
+    };
+  } finally {
+    cluster?.disconnect();
+    for (const n of nodes) await stopNode(n);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`slot-migration bench: ${SLOTS} slots A -> B, ${KEYS} keys, ${CLIENTS} GET/SET loops, servers on cpu ${SERVER_CPU}, load average ${os.loadavg()[0]!.toFixed(1)}`);
+  for (let run = 0; run < RUNS; run++) {
+    for (const kind of ['redis', 'tessera'] as const) {
+      if (ONLY !== '' && ONLY !== kind) continue;
+      const r = await runOne(kind);
+      const f = (n: number): string => n.toFixed(3);
+      console.log(`${kind}: ${f(r.msPerSlot)} ms/slot wall; server CPU ms/slot source ${f(r.cpuMsPerSlot.source)} target ${f(r.cpuMsPerSlot.target)}; ${r.requests} requests, ${r.errors} errors`);
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

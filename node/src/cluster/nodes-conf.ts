@@ -53,6 +53,21 @@ export function addressField(n: { ip: string; port: number; busPort: number; hos
 
 /** One node's line (without the newline). */
 export function serializeNode(n: PersistedNode, migrating: ReadonlyMap<number, string>, importing: ReadonlyMap<number, string>): string {
+  let line = nodeFields(n);
+  if (n.flags.includes('myself')) line += openSlotsText(migrating, importing);
+  return line;
+}
+
+/** Open slots are this node's own business: Redis lists them on its own line. */
+function openSlotsText(migrating: ReadonlyMap<number, string>, importing: ReadonlyMap<number, string>): string {
+  let out = '';
+  for (const [slot, to] of [...migrating].sort((a, b) => a[0] - b[0])) out += ` [${slot}->-${to}]`;
+  for (const [slot, from] of [...importing].sort((a, b) => a[0] - b[0])) out += ` [${slot}-<-${from}]`;
+  return out;
+}
+
+/** A node's line up to its slot ranges (no open slots). */
+function nodeFields(n: PersistedNode): string {
   const aux: [string, string][] = [];
   if (n.shardId !== '') aux.push(['shard-id', n.shardId]);
   if (n.zone !== '') aux.push(['availability-zone', n.zone]);
@@ -68,11 +83,6 @@ export function serializeNode(n: PersistedNode, migrating: ReadonlyMap<number, s
     n.linkConnected ? 'connected' : 'disconnected',
   ];
   for (const r of n.slots) parts.push(rangeText(r));
-  if (n.flags.includes('myself')) {
-    // Open slots are this node's own business: Redis lists them on its own line.
-    for (const [slot, to] of [...migrating].sort((a, b) => a[0] - b[0])) parts.push(`[${slot}->-${to}]`);
-    for (const [slot, from] of [...importing].sort((a, b) => a[0] - b[0])) parts.push(`[${slot}-<-${from}]`);
-  }
   return parts.join(' ');
 }
 
@@ -81,6 +91,55 @@ export function serializeNodesConf(c: PersistedClusterConfig): string {
   for (const n of c.nodes) out += serializeNode(n, c.migrating, c.importing) + '\n';
   out += `vars currentEpoch ${c.currentEpoch} lastVoteEpoch ${c.lastVoteEpoch}\n`;
   return out;
+}
+
+function sameNode(x: PersistedNode, y: PersistedNode): boolean {
+  if (x.flags.length !== y.flags.length) return false;
+  for (let i = 0; i < x.flags.length; i++) if (x.flags[i] !== y.flags[i]) return false;
+  if (x.slots !== y.slots) {
+    if (x.slots.length !== y.slots.length) return false;
+    for (let i = 0; i < x.slots.length; i++) if (x.slots[i]![0] !== y.slots[i]![0] || x.slots[i]![1] !== y.slots[i]![1]) return false;
+  }
+  return (
+    x.id === y.id &&
+    x.ip === y.ip &&
+    x.port === y.port &&
+    x.busPort === y.busPort &&
+    x.hostname === y.hostname &&
+    x.primaryId === y.primaryId &&
+    x.pingSentMs === y.pingSentMs &&
+    x.pongRecvMs === y.pongRecvMs &&
+    x.configEpoch === y.configEpoch &&
+    x.linkConnected === y.linkConnected &&
+    x.shardId === y.shardId &&
+    x.zone === y.zone
+  );
+}
+
+/**
+ * serializeNodesConf for a node that saves often (a reshard saves two or
+ * three times per slot, and a large cluster's file has a line per node):
+ * each node's line is kept from the previous call and re-rendered only when
+ * something in it changed. Same text as serializeNodesConf.
+ */
+export class NodesConfSerializer {
+  private lines = new Map<string, { readonly node: PersistedNode; readonly text: string }>();
+
+  serialize(c: PersistedClusterConfig): string {
+    const next = new Map<string, { readonly node: PersistedNode; readonly text: string }>();
+    let out = '';
+    for (const n of c.nodes) {
+      let e = this.lines.get(n.id);
+      if (e === undefined || !sameNode(e.node, n)) e = { node: n, text: nodeFields(n) };
+      next.set(n.id, e);
+      out += e.text;
+      if (n.flags.includes('myself')) out += openSlotsText(c.migrating, c.importing);
+      out += '\n';
+    }
+    this.lines = next;
+    out += `vars currentEpoch ${c.currentEpoch} lastVoteEpoch ${c.lastVoteEpoch}\n`;
+    return out;
+  }
 }
 
 function parseUint(text: string): number | null {

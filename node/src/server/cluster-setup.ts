@@ -13,7 +13,7 @@ import type { NodeState } from '../commands/node-state.js';
 import type { ClusterHost, ClusterLinkInfo } from '../commands/cluster/host.js';
 import type { ClusterCoreApi, MyselfIdentity, PersistedClusterConfig } from '../cluster/api.js';
 import { ClusterCore } from '../cluster/core.js';
-import { parseNodesConf, serializeNodesConf, NodesConfError } from '../cluster/nodes-conf.js';
+import { parseNodesConf, NodesConfError, NodesConfSerializer } from '../cluster/nodes-conf.js';
 import { clusterGate } from '../commands/cluster/gate.js';
 import type { Logger } from '../core/log.js';
 import { randomHexId, realRandom, wallClockMs } from '../runtime/clock.js';
@@ -145,6 +145,16 @@ export class NodesConfWriter {
   private fdGeneration = -1;
   /** Bytes in the file behind fd (it never shrinks through fd). */
   private fdSize = 0;
+  private readonly serializer = new NodesConfSerializer();
+  /**
+   * The synchronous in-place writes' descriptor, kept open between saves
+   * (open + close were two of the five syscalls of each save, and a reshard
+   * saves two or three times per slot). Closed by a durable write, which
+   * replaces the file, and reopened when the file behind it was unlinked.
+   */
+  private syncFd: number | null = null;
+  /** Reused output buffer of the in-place writes (grown as needed). */
+  private syncBuf: Buffer = Buffer.alloc(0);
 
   constructor(
     readonly file: string,
@@ -155,7 +165,7 @@ export class NodesConfWriter {
   save(conf: PersistedClusterConfig, fsync: boolean): boolean {
     const sig = epochSignature(conf);
     const durable = fsync || sig !== this.durableEpochs;
-    const text = serializeNodesConf(conf);
+    const text = this.serializer.serialize(conf);
     if (this.lazy && !durable && !this.closed) {
       this.pendingText = text;
       this.pump();
@@ -163,9 +173,61 @@ export class NodesConfWriter {
     }
     this.generation++;
     this.pendingText = null;
-    writeNodesConfAtomically(this.file, text, durable);
-    if (durable) this.durableEpochs = sig;
+    if (durable) {
+      this.closeSyncFd();
+      writeNodesConfAtomically(this.file, text, true);
+      this.durableEpochs = sig;
+    } else if (this.closed) {
+      // A save during stop, after close(): no descriptor to keep any more.
+      writeNodesConfInPlace(this.file, text);
+    } else {
+      this.writeInPlace(text);
+    }
     return durable;
+  }
+
+  /**
+   * writeNodesConfInPlace through the kept descriptor: the same bytes (text
+   * padded with newlines to the old length, then truncated), so a crash
+   * mid-write leaves blank lines, never a mix of old and new lines. fstat
+   * gives the size and shows a file unlinked or replaced behind our back (an
+   * operator removing it: then a new file is created, as reopening would).
+   */
+  private writeInPlace(text: string): void {
+    let fd = this.syncFd;
+    let st = fd === null ? null : fs.fstatSync(fd);
+    if (fd === null || st === null || st.nlink === 0) {
+      this.closeSyncFd();
+      fd = fs.openSync(this.file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+      this.syncFd = fd;
+      st = fs.fstatSync(fd);
+    }
+    const size = text.length; // latin1: one byte per character
+    const old = st.size;
+    const total = Math.max(size, old);
+    if (this.syncBuf.length < total) this.syncBuf = Buffer.allocUnsafe(Math.max(total, this.syncBuf.length * 2, 4096));
+    const out = this.syncBuf;
+    out.latin1Write(text, 0);
+    if (old > size) out.fill(0x0a, size, old);
+    try {
+      let at = 0;
+      while (at < total) at += fs.writeSync(fd, out, at, total - at, at);
+      if (old > size) fs.ftruncateSync(fd, size);
+    } catch (e) {
+      this.closeSyncFd();
+      throw e;
+    }
+  }
+
+  private closeSyncFd(): void {
+    if (this.syncFd === null) return;
+    const fd = this.syncFd;
+    this.syncFd = null;
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // Already unusable: nothing to release.
+    }
   }
 
   /** True while a background write is queued or running (tests). */
@@ -177,6 +239,7 @@ export class NodesConfWriter {
   close(): void {
     this.closed = true;
     this.pendingText = null;
+    this.closeSyncFd();
     if (!this.inFlight) this.dropFd();
   }
 

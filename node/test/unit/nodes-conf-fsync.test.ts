@@ -83,4 +83,30 @@ describe('nodes.conf saves and fsync', () => {
     // Asked explicitly (CLUSTER SAVECONFIG).
     assert.equal(w.save(conf(voted.replace('0 0 1 connected', '0 0 4 connected')), true), true);
   });
+
+  it('NodesConfWriter: in-place saves through the kept descriptor shrink the file, follow a durable replace and recreate an unlinked file', () => {
+    const file = path.join(dir, 'nodes.conf');
+    const w = new NodesConfWriter(file);
+    const at = (end: number, text = BASE): string => text.replace('connected 0-5460', `connected 0-${end} 6000-6001 6003`);
+    w.save(conf(at(5000)), false);
+    w.save(conf(at(4000)), false);
+    const long = fs.readFileSync(file, 'latin1');
+    // Shorter text: padded, then truncated to its own length (no blank lines left over).
+    w.save(conf(), false);
+    assert.equal(fs.readFileSync(file, 'latin1'), BASE);
+    assert.ok(BASE.length < long.length);
+    // A durable save replaces the file; the next in-place save lands in the new one.
+    const bumped = BASE.replace('0 0 1 connected', '0 0 5 connected');
+    assert.equal(w.save(conf(bumped), false), true);
+    assert.equal(w.save(conf(at(10, bumped)), false), false);
+    assert.deepEqual(parseNodesConf(fs.readFileSync(file, 'latin1'))!.nodes[0]!.slots, [[0, 10], [6000, 6001], [6003, 6003]]);
+    // Removed behind the writer's back: the next save creates the file again.
+    fs.unlinkSync(file);
+    assert.equal(w.save(conf(at(20, bumped)), false), false);
+    assert.deepEqual(parseNodesConf(fs.readFileSync(file, 'latin1'))!.nodes[0]!.slots, [[0, 20], [6000, 6001], [6003, 6003]]);
+    w.close();
+    // After close() a save still writes (stop() saves last), without keeping a descriptor.
+    assert.equal(w.save(conf(at(30, bumped)), false), false);
+    assert.deepEqual(parseNodesConf(fs.readFileSync(file, 'latin1'))!.nodes[0]!.slots, [[0, 30], [6000, 6001], [6003, 6003]]);
+  });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { NodesConfError, parseNodesConf, serializeNodesConf } from '../../src/cluster/nodes-conf.js';
+import { NodesConfError, NodesConfSerializer, parseNodesConf, serializeNodesConf } from '../../src/cluster/nodes-conf.js';
 import type { PersistedClusterConfig } from '../../src/cluster/api.js';
 
 const A = 'b60bbdee04b933d41e92fa1baae3f2456e808779';
@@ -76,6 +76,19 @@ describe('nodes.conf', () => {
     assert.equal(back.nodes[1]!.hostname, 'n2.local');
     assert.equal(back.nodes[1]!.linkConnected, false);
     assert.equal(serializeNodesConf(back), text.replace('0-99 100 200-300', '0-100 200-300'));
+
+    // The caching serializer writes the same text, call after call, re-rendering only what changed.
+    const cached = new NodesConfSerializer();
+    assert.equal(cached.serialize(conf), text);
+    const changes: PersistedClusterConfig[] = [
+      { ...conf, migrating: new Map() },
+      { ...conf, nodes: conf.nodes.map((n) => (n.id === B ? { ...n, slots: [[16000, 16383]] as const } : n)) },
+      { ...conf, nodes: conf.nodes.map((n) => (n.id === B ? { ...n, pongRecvMs: 99, flags: ['master'] } : n)) },
+      { ...conf, nodes: conf.nodes.map((n) => (n.id === C ? { ...n, configEpoch: 9, hostname: 'c' } : n)), currentEpoch: 9 },
+      { ...conf, nodes: conf.nodes.filter((n) => n.id !== C) },
+      conf,
+    ];
+    for (const c of changes) assert.equal(cached.serialize(c), serializeNodesConf(c));
   });
 
   it('an empty file is a fresh node', () => {

@@ -2,6 +2,8 @@
 // byte orders the format uses (little-endian inside listpacks/intsets,
 // big-endian for RDB lengths) and latin1 strings (one char per byte).
 
+import { writeLatin1 } from './latin1.js';
+
 export class ByteWriter {
   private buf: Buffer;
   length = 0;
@@ -37,7 +39,7 @@ export class ByteWriter {
   /** Appends a latin1 string's bytes. */
   latin1(s: string): void {
     this.reserve(s.length);
-    this.length += this.buf.latin1Write(s, this.length);
+    this.length += writeLatin1(this.buf, s, this.length);
   }
 
   u16le(v: number): void {

@@ -12,6 +12,7 @@
 import { ByteWriter } from './byte-writer.js';
 import { RdbFormatError, check } from './errors.js';
 import { isCanonicalInt64, parseCanonical } from './integers.js';
+import { readLatin1 } from './latin1.js';
 
 const HEADER_BYTES = 6;
 const EOF_BYTE = 0xff;
@@ -38,7 +39,7 @@ export function readListpack(blob: Buffer): string[] {
     } else if ((b & 0xc0) === 0x80) {
       const len = b & 0x3f;
       check(p + 1 + len <= end, 'listpack string out of range');
-      value = blob.latin1Slice(p + 1, p + 1 + len);
+      value = readLatin1(blob, p + 1, p + 1 + len);
       p += 1 + len;
     } else if ((b & 0xe0) === 0xc0) {
       check(p + 2 <= end, 'listpack int out of range');
@@ -49,7 +50,7 @@ export function readListpack(blob: Buffer): string[] {
       check(p + 2 <= end, 'listpack string out of range');
       const len = ((b & 0x0f) << 8) | blob[p + 1]!;
       check(p + 2 + len <= end, 'listpack string out of range');
-      value = blob.latin1Slice(p + 2, p + 2 + len);
+      value = readLatin1(blob, p + 2, p + 2 + len);
       p += 2 + len;
     } else {
       switch (b) {
@@ -57,7 +58,7 @@ export function readListpack(blob: Buffer): string[] {
           check(p + 5 <= end, 'listpack string out of range');
           const len = blob.readUInt32LE(p + 1);
           check(p + 5 + len <= end, 'listpack string out of range');
-          value = blob.latin1Slice(p + 5, p + 5 + len);
+          value = readLatin1(blob, p + 5, p + 5 + len);
           p += 5 + len;
           break;
         }

@@ -21,6 +21,7 @@ import { buildListpack, listpackEntryBytes, readListpack, LISTPACK_EMPTY_BYTES }
 import { readZiplist } from './ziplist.js';
 import { buildIntset, readIntset } from './intset.js';
 import { isCanonicalInt64 } from './integers.js';
+import { readLatin1 } from './latin1.js';
 import type { Value } from '../keyspace/values.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { SetValue, DEFAULT_SET_LIMITS, type SetLimits } from '../keyspace/types/set.js';
@@ -190,14 +191,14 @@ export class RdbReader {
       const first = this.buf[pos]!;
       if (first >>> 6 === LEN_6BIT && pos + 1 + first <= this.end) {
         this.pos = pos + 1 + first;
-        return this.buf.latin1Slice(pos + 1, pos + 1 + first);
+        return readLatin1(this.buf, pos + 1, pos + 1 + first);
       }
     }
     const [v, enc] = this.lenWithFlag();
     if (enc && v !== ENC_LZF) return this.encodedInt(v);
     if (!enc) {
       this.need(v);
-      const s = this.buf.latin1Slice(this.pos, this.pos + v);
+      const s = readLatin1(this.buf, this.pos, this.pos + v);
       this.pos += v;
       return s;
     }

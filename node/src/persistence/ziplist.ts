@@ -6,6 +6,7 @@
 // Only read here, with every bound checked against the blob.
 
 import { RdbFormatError, check } from './errors.js';
+import { readLatin1 } from './latin1.js';
 
 const HEADER_BYTES = 10;
 const END = 0xff;
@@ -43,7 +44,7 @@ export function readZiplist(blob: Buffer): string[] {
       case 0: {
         const len = b & 0x3f;
         check(p + 1 + len <= end, 'ziplist string out of range');
-        value = blob.latin1Slice(p + 1, p + 1 + len);
+        value = readLatin1(blob, p + 1, p + 1 + len);
         p += 1 + len;
         break;
       }
@@ -51,7 +52,7 @@ export function readZiplist(blob: Buffer): string[] {
         check(p + 2 <= end, 'ziplist string out of range');
         const len = ((b & 0x3f) << 8) | blob[p + 1]!;
         check(p + 2 + len <= end, 'ziplist string out of range');
-        value = blob.latin1Slice(p + 2, p + 2 + len);
+        value = readLatin1(blob, p + 2, p + 2 + len);
         p += 2 + len;
         break;
       }
@@ -59,7 +60,7 @@ export function readZiplist(blob: Buffer): string[] {
         check(b === 0x80 && p + 5 <= end, 'ziplist bad string encoding');
         const len = blob.readUInt32BE(p + 1);
         check(p + 5 + len <= end, 'ziplist string out of range');
-        value = blob.latin1Slice(p + 5, p + 5 + len);
+        value = readLatin1(blob, p + 5, p + 5 + len);
         p += 5 + len;
         break;
       }

@@ -13,6 +13,7 @@ import { readZiplist } from '../../src/persistence/ziplist.js';
 import { RdbFormatError } from '../../src/persistence/errors.js';
 import { createDumpPayload, decodeDumpPayload, decodeDumpPayloadSteps, verifyDumpPayload } from '../../src/persistence/dump-payload.js';
 import { endLoan, lendBytes } from '../../src/persistence/lent-bytes.js';
+import { readLatin1, writeLatin1 } from '../../src/persistence/latin1.js';
 import { RdbReader, RdbType, readObject, scoreText } from '../../src/persistence/rdb-object.js';
 import { seededRandom } from '../../src/core/random.js';
 import { ListValue } from '../../src/keyspace/types/list.js';
@@ -110,6 +111,24 @@ describe('rdb codec', () => {
     assert.deepEqual(lzfDecompress(packed, big.length), big);
     assert.throws(() => lzfDecompress(Buffer.from([0x20, 0x00]), 5), RdbFormatError);
     assert.throws(() => lzfDecompress(Buffer.from([0x05, 1, 2]), 6), RdbFormatError);
+  });
+
+  it('short latin1 strings read and write every byte value at every length like latin1Slice/latin1Write', () => {
+    const rnd = seededRandom(SEED);
+    const buf = Buffer.alloc(64);
+    const out = Buffer.alloc(64);
+    for (let n = 0; n <= 40; n++) {
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < buf.length; i++) buf[i] = round === 0 ? 255 - i : Math.floor(rnd() * 256);
+        const at = Math.floor(rnd() * (buf.length - n + 1));
+        const s = readLatin1(buf, at, at + n);
+        assert.equal(s, buf.latin1Slice(at, at + n), `read ${n} at ${at}`);
+        out.fill(0);
+        assert.equal(writeLatin1(out, s, 3), n);
+        assert.deepEqual(out.subarray(3, 3 + n), buf.subarray(at, at + n), `write ${n}`);
+        assert.equal(out[3 + n] ?? 0, 0);
+      }
+    }
   });
 
   it('LZF long back-references (runs of one byte, other periods, plain copies) decompress exactly', () => {

@@ -46,23 +46,79 @@ class CachedLink implements MigrateLink {
   lastUseMs = Date.now();
   /** Exchanges waiting for the current one to finish. */
   readonly waiting: PendingExchange[] = [];
-  /** An exchange is running (its replies are being read). */
-  busy = false;
+  /** The exchange whose replies are being read, or null. */
+  private current: PendingExchange | null = null;
+  private replies: MigrateReply[] = [];
+  /**
+   * One timer per link, re-armed (refresh) on each exchange and each read
+   * rather than created per exchange; it fires into an idle link harmlessly.
+   */
+  private timer: NodeJS.Timeout | null = null;
+  private timerMs = -1;
   /** Bytes of a reply line split across reads. */
   private partial: Buffer | null = null;
-  /** Called with each reply while an exchange is reading. */
-  onReply: ((r: MigrateReply) => void) | null = null;
-  onFailure: ((e: Error) => void) | null = null;
   dead = false;
 
   constructor(
     readonly name: string,
     readonly socket: net.Socket,
+    /** Called when an exchange fails on this link (the client forgets it). */
+    private readonly broken: (l: CachedLink) => void,
   ) {
     socket.on('data', (chunk: Buffer) => this.read(chunk));
-    socket.on('error', (e) => this.fail(e));
-    socket.on('close', () => this.fail(new Error('connection closed')));
+    socket.on('error', () => this.fail(false));
+    socket.on('close', () => this.fail(false));
   }
+
+  get busy(): boolean {
+    return this.current !== null || this.waiting.length > 0;
+  }
+
+  /** Queues or starts an exchange; its callback never runs before this returns. */
+  submit(p: PendingExchange): void {
+    if (this.current !== null) {
+      this.waiting.push(p);
+      return;
+    }
+    if (this.dead) {
+      this.current = p;
+      this.replies = [];
+      process.nextTick(() => this.complete('writing', false));
+      return;
+    }
+    this.start(p);
+  }
+
+  private start(p: PendingExchange): void {
+    this.current = p;
+    this.replies = [];
+    if (this.dead) return this.complete('writing', false);
+    // The timeout is per I/O step, as Redis's syncWrite/syncReadLine: each read re-arms it.
+    if (this.timer !== null && this.timerMs === p.timeoutMs) {
+      this.timer.refresh();
+    } else {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.fail(true), p.timeoutMs);
+      this.timer.unref();
+      this.timerMs = p.timeoutMs;
+    }
+    const chunks = p.chunks;
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!);
+      return;
+    }
+    // One writev for the whole batch (AUTH, SELECT, the RESTOREs): a
+    // separate write per key costs a syscall and a packet each, and lets
+    // the target parse the batch over several reads.
+    // Several chunks (a big payload among them) re-arm the timer as each is flushed.
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c, this.progress);
+    this.socket.uncork();
+  }
+
+  private readonly progress = (): void => {
+    if (this.current !== null && this.timer !== null) this.timer.refresh();
+  };
 
   private read(chunk: Buffer): void {
     let buf = chunk;
@@ -77,20 +133,50 @@ class CachedLink implements MigrateLink {
       const end = lf > at && buf[lf - 1] === CR ? lf - 1 : lf;
       const reply = replyOf(buf, at, end);
       at = lf + 1;
-      if (this.onReply) this.onReply(reply);
-      if (this.dead) return;
+      const p = this.current;
+      // A reply with no exchange waiting for it (a late one) is dropped.
+      if (p === null) continue;
+      this.replies.push(reply);
+      if (this.replies.length === p.replyCount) this.complete(null, false);
     }
     if (at < buf.length) {
-      if (buf.length - at > MAX_REPLY_LINE_BYTES) return this.fail(new Error('reply line too long'));
+      if (buf.length - at > MAX_REPLY_LINE_BYTES) return this.fail(false);
       this.partial = Buffer.from(buf.subarray(at));
+    }
+    if (this.current !== null && this.timer !== null) this.timer.refresh();
+  }
+
+  /** A socket error, close or timeout: the current exchange ends with what it has read. */
+  fail(timedOut: boolean): void {
+    if (!timedOut) this.dead = true;
+    if (this.current === null) return;
+    // Bytes still queued in the socket: the failure happened while writing.
+    this.complete(this.socket.writableLength > 0 ? 'writing' : 'reading', timedOut);
+  }
+
+  private complete(ioError: MigrateExchange['ioError'], timedOut: boolean): void {
+    const p = this.current;
+    if (p === null) return;
+    this.current = null;
+    const replies = this.replies;
+    this.replies = [];
+    this.lastUseMs = Date.now();
+    if (ioError !== null) {
+      this.dead = true;
+      this.broken(this);
+    }
+    try {
+      p.done({ replies, ioError, timedOut });
+    } finally {
+      const next = this.waiting.shift();
+      if (next !== undefined) this.start(next);
     }
   }
 
-  fail(e: Error): void {
-    this.dead = true;
-    const f = this.onFailure;
-    this.onFailure = null;
-    if (f) f(e);
+  /** Stops the timer (the link is being dropped). */
+  stopTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
   }
 }
 
@@ -133,7 +219,7 @@ export class MigrateClient implements MigrateConnector {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        const link = new CachedLink(name, socket);
+        const link = new CachedLink(name, socket, (l) => this.dropLink(l));
         this.links.set(name, link);
         resolve(link);
       });
@@ -146,74 +232,7 @@ export class MigrateClient implements MigrateConnector {
   }
 
   exchange(link: MigrateLink, chunks: readonly Buffer[], replyCount: number, timeoutMs: number, done: (ex: MigrateExchange) => void): void {
-    const l = link as CachedLink;
-    const p: PendingExchange = { chunks, replyCount, timeoutMs, done };
-    if (l.busy) {
-      l.waiting.push(p);
-      return;
-    }
-    l.busy = true;
-    if (l.dead) {
-      // The caller expects its callback after exchange returns.
-      process.nextTick(() => this.runExchange(l, p));
-      return;
-    }
-    this.runExchange(l, p);
-  }
-
-  /** Runs one exchange, then the next queued one on the same link. */
-  private runExchange(l: CachedLink, p: PendingExchange): void {
-    const { chunks, replyCount, timeoutMs } = p;
-    const replies: MigrateReply[] = [];
-    let unflushed = chunks.length;
-    let timer: NodeJS.Timeout | null = null;
-    let done = false;
-    const finish = (ioError: MigrateExchange['ioError'], timedOut: boolean): void => {
-      if (done) return;
-      done = true;
-      if (timer) clearTimeout(timer);
-      l.onReply = null;
-      l.onFailure = null;
-      l.lastUseMs = Date.now();
-      if (ioError) this.dropLink(l);
-      try {
-        p.done({ replies, ioError, timedOut });
-      } finally {
-        const next = l.waiting.shift();
-        if (next !== undefined) this.runExchange(l, next);
-        else l.busy = false;
-      }
-    };
-    // The timeout is per I/O step, as Redis's syncWrite/syncReadLine: any progress re-arms it.
-    const arm = (): void => {
-      if (timer) timer.refresh();
-      else timer = setTimeout(() => finish(unflushed > 0 ? 'writing' : 'reading', true), timeoutMs);
-    };
-    if (l.dead) {
-      finish('writing', false);
-      return;
-    }
-    l.onReply = (r) => {
-      replies.push(r);
-      if (replies.length === replyCount) finish(null, false);
-      else arm();
-    };
-    l.onFailure = () => finish(unflushed > 0 ? 'writing' : 'reading', false);
-    arm();
-    const flushed = (): void => {
-      unflushed--;
-      if (!done) arm();
-    };
-    if (chunks.length === 1) {
-      l.socket.write(chunks[0]!, flushed);
-      return;
-    }
-    // One writev for the whole batch (AUTH, SELECT, the RESTOREs): a
-    // separate write per key costs a syscall and a packet each, and lets
-    // the target parse the batch over several reads.
-    l.socket.cork();
-    for (const c of chunks) l.socket.write(c, flushed);
-    l.socket.uncork();
+    (link as CachedLink).submit({ chunks, replyCount, timeoutMs, done });
   }
 
   pause(): Promise<void> {
@@ -233,6 +252,7 @@ export class MigrateClient implements MigrateConnector {
   private dropLink(l: CachedLink): void {
     if (this.links.get(l.name) === l) this.links.delete(l.name);
     l.dead = true;
+    l.stopTimer();
     l.socket.destroy();
   }
 

@@ -8,12 +8,28 @@ import { createDumpPayload } from '../../persistence/dump-payload.js';
 import type { EncodeOptions } from '../../persistence/rdb-object.js';
 import { lookupRead } from './common.js';
 
-/** How this node serialises values (list node size, rdbcompression), read from the live config. */
+const optionsByConfig = new WeakMap<Config, EncodeOptions>();
+const listening = new WeakSet<Config>();
+
+/**
+ * How this node serialises values (list node size, rdbcompression), from
+ * the live config: cached until a directive changes, since MIGRATE asks for
+ * every batch.
+ */
 export function encodeOptions(config: Config): EncodeOptions {
-  return {
-    listMaxListpackSize: config.getNumber('list-max-listpack-size') || -2,
-    compress: config.getBool('rdbcompression'),
-  };
+  let opts = optionsByConfig.get(config);
+  if (opts === undefined) {
+    if (!listening.has(config)) {
+      listening.add(config);
+      config.onChange(() => optionsByConfig.delete(config));
+    }
+    opts = {
+      listMaxListpackSize: config.getNumber('list-max-listpack-size') || -2,
+      compress: config.getBool('rdbcompression'),
+    };
+    optionsByConfig.set(config, opts);
+  }
+  return opts;
 }
 
 export const dump = {

@@ -213,12 +213,14 @@ export const migrate = {
     const targetDb = parseInteger(args[4]!);
     if (targetDb === null) return s.error(Err.notInteger);
     const keys: string[] = [];
+    const values: Value[] = [];
     let allSmall = true;
     for (let j = 0; j < numKeys; j++) {
       const key = args[firstKey + j]!;
       const v = lookupRead(s, key);
       if (v === undefined) continue;
       keys.push(key);
+      values.push(v);
       if (allSmall && !isSmall(v)) allSmall = false;
     }
     if (keys.length === 0) {
@@ -255,7 +257,7 @@ export const migrate = {
       // The common case (resharding moves many small keys): snapshot the
       // batch now, in this turn, and send it without a promise in the way.
       guarded(req, () => {
-        const batch = smallBatch(req);
+        const batch = smallBatch(req, values);
         if (batch.entries.length === 0) return finish(req, (w) => w.ok());
         sendBatch(req, batch, true, (result) => guarded(req, () => afterRound(req, result, 0, null)));
       });
@@ -372,17 +374,18 @@ function commandName(req: Request): string {
 }
 
 /**
- * The first batch when every value is small: all keys serialised now into
- * one Buffer, watched by one watcher from this turn on.
+ * The first batch when every value is small: all keys serialised now (in
+ * the command's turn) into one Buffer, watched by one watcher from now on.
  */
-function smallBatch(req: Request): Batch {
-  const nowMs = req.s.node.keyspace.nowMs;
+function smallBatch(req: Request, values: readonly Value[]): Batch {
   const batch = new RestoreBatch(commandName(req));
   const watcher = newWatcher(req);
   const entries: Entry[] = [];
-  for (const key of req.keys) {
-    const value = req.db.peek(key, nowMs);
-    if (value === undefined) continue;
+  const keys = req.keys;
+  for (let i = 0; i < keys.length; i++) {
+    // The values the command just looked up, in this same turn.
+    const key = keys[i]!;
+    const value = values[i]!;
     const ttl = ttlOf(req, key);
     if (ttl === null) continue;
     batch.add(key, ttl, value, req.replace, req.opts);

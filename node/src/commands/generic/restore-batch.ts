@@ -9,27 +9,42 @@
 import { ByteWriter } from '../../persistence/byte-writer.js';
 import { Crc64 } from '../../persistence/crc64.js';
 import { RDB_VERSION } from '../../persistence/dump-payload.js';
-import { writeObject, type EncodeOptions } from '../../persistence/rdb-object.js';
+import { BIG_STRING_BYTES, RdbType, writeObject, writeString, type EncodeOptions } from '../../persistence/rdb-object.js';
 import type { Value } from '../../keyspace/values.js';
 
 /** A scratch writer that grew past this is dropped after use (one big value should not pin memory). */
 const SCRATCH_KEEP_BYTES = 256 * 1024;
 
+/** Payload of one value (reused: batches are built synchronously, one at a time). */
 let scratch = new ByteWriter(256);
+/** The batch being built (reused likewise; take() copies it out). */
+let shared = new ByteWriter(4096);
 
-/** Appends `RESTORE key ttl payload [REPLACE]` commands to one RESP buffer. */
+/**
+ * Appends `RESTORE key ttl payload [REPLACE]` commands to one RESP buffer.
+ * One batch at a time: it is built and taken within one synchronous call.
+ */
 export class RestoreBatch {
-  private readonly out = new ByteWriter(2048);
+  private readonly out: ByteWriter;
   /** Commands appended so far. */
   count = 0;
 
   /** `name`: RESTORE or RESTORE-ASKING. */
-  constructor(private readonly name: string) {}
+  constructor(private readonly name: string) {
+    this.out = shared;
+    this.out.length = 0;
+  }
 
   add(key: string, ttl: number, value: Value, replace: boolean, opts: EncodeOptions): void {
     const w = scratch;
     w.length = 0;
-    writeObject(w, value, opts);
+    if ((typeof value === 'string' || Buffer.isBuffer(value)) && value.length < BIG_STRING_BYTES) {
+      // What writeObject does for a string short of its stepped size, without a generator per key.
+      w.byte(RdbType.STRING);
+      writeString(w, value, opts.compress);
+    } else {
+      writeObject(w, value, opts);
+    }
     w.u16le(RDB_VERSION);
     // Room for the CRC, filled in place below (no 8-byte Buffer per key).
     w.u32le(0);
@@ -50,6 +65,8 @@ export class RestoreBatch {
 
   /** The commands, as one exact-size Buffer. */
   take(): Buffer {
-    return this.out.take();
+    const bytes = this.out.take();
+    if (this.out.length > SCRATCH_KEEP_BYTES) shared = new ByteWriter(4096);
+    return bytes;
   }
 }

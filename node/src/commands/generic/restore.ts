@@ -10,8 +10,9 @@
 
 import type { CommandSpec, CommandRun } from '../spec.js';
 import type { Session } from '../session.js';
+import type { Config } from '../../config/config.js';
 import { Err } from '../../core/errors.js';
-import { is, parseInt64 } from '../args.js';
+import { is, parseInt64, parseInteger } from '../args.js';
 import { LRU_CLOCK_MAX } from '../../keyspace/keyspace.js';
 import { decodeDumpPayload, decodeDumpPayloadSteps, verifyDumpPayload } from '../../persistence/dump-payload.js';
 import type { Value } from '../../keyspace/values.js';
@@ -25,9 +26,26 @@ export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
 export const ERR_BAD_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
 export const ERR_BAD_DATA = 'ERR Bad data format';
 
-/** The node's encoding thresholds, so a restored value reports the encoding Redis would give it. */
+const limitsByConfig = new WeakMap<Config, DecodeLimits>();
+const listening = new WeakSet<Config>();
+
+/**
+ * The node's encoding thresholds, so a restored value reports the encoding
+ * Redis would give it. Cached per config until a directive changes: reading
+ * them costs several map lookups, once per RESTORE of every migrated key.
+ */
 export function decodeLimits(s: Session): DecodeLimits {
-  return { set: setLimits(s.node.config), hash: hashLimits(s.node.config), zset: zsetLimits(s) };
+  const config = s.node.config;
+  let limits = limitsByConfig.get(config);
+  if (limits === undefined) {
+    if (!listening.has(config)) {
+      listening.add(config);
+      config.onChange(() => limitsByConfig.delete(config));
+    }
+    limits = { set: setLimits(config), hash: hashLimits(config), zset: zsetLimits(s) };
+    limitsByConfig.set(config, limits);
+  }
+  return limits;
 }
 
 /**
@@ -90,10 +108,10 @@ const run: CommandRun = (s, args) => {
   const key = args[1]!;
   const ks = s.node.keyspace;
   if (!replace && s.db.peek(key, ks.nowMs) !== undefined) return s.error(ERR_BUSYKEY);
-  const ttlArg = parseInt64(args[2]!);
-  if (ttlArg === null) return s.error(Err.notInteger);
-  if (ttlArg < 0n) return s.error('ERR Invalid TTL value, must be >= 0');
-  const req: RestoreRequest = { key, replace, absttl, idleSec, freq, ttl: Number(ttlArg), args };
+  const ttl = parseInteger(args[2]!);
+  if (ttl === null) return s.error(Err.notInteger);
+  if (ttl < 0) return s.error('ERR Invalid TTL value, must be >= 0');
+  const req: RestoreRequest = { key, replace, absttl, idleSec, freq, ttl, args };
   const raw = args[3]!;
   if (raw.length >= RESTORE_STEPPED_MIN_BYTES && canBlock(s)) return runStepped(s, req, raw);
   const payload = Buffer.from(raw, 'latin1');

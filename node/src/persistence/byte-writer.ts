@@ -83,8 +83,30 @@ export class ByteWriter {
     this.buf.writeUInt32LE(v, offset);
   }
 
+  patchU8(offset: number, v: number): void {
+    this.buf[offset] = v;
+  }
+
   patchU16le(offset: number, v: number): void {
     this.buf.writeUInt16LE(v, offset);
+  }
+
+  /**
+   * Lets `fill` write up to maxBytes in place at the end (no intermediate
+   * buffer): it gets the internal buffer and the offset, and returns how many
+   * bytes it wrote, or a negative number for none. Returns the same.
+   */
+  writeInPlace(maxBytes: number, fill: (buf: Buffer, at: number) => number): number {
+    this.reserve(maxBytes);
+    const n = fill(this.buf, this.length);
+    if (n > 0) this.length += n;
+    return n;
+  }
+
+  /** Moves the bytes from `from` to the end back by `by` bytes (dropping the `by` bytes before `from`). */
+  shiftDown(from: number, by: number): void {
+    this.buf.copyWithin(from - by, from, this.length);
+    this.length -= by;
   }
 
   /** The bytes written so far (a view: valid until the next write). */

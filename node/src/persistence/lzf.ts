@@ -120,12 +120,28 @@ const sharedTable = new Int32Array(HASH_SIZE).fill(-1);
  * than `maxOut` bytes (Redis then stores the string uncompressed).
  */
 export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
+  if (input.length < 4 || maxOut <= 0) return null;
+  const out = Buffer.allocUnsafe(maxOut + LZF_OUT_SLACK);
+  const n = lzfCompressInto(input, maxOut, out, 0);
+  return n < 0 ? null : out.subarray(0, n);
+}
+
+/** Room an output needs beyond maxOut (a literal run may overshoot before the check). */
+export const LZF_OUT_SLACK = MAX_LITERAL + 1;
+
+/**
+ * lzfCompress into out[outStart, outStart + maxOut + LZF_OUT_SLACK) (no
+ * allocation: a multi-MB string is compressed slice by slice straight into
+ * its payload). Returns the bytes written, or -1 when the result would not be
+ * shorter than maxOut bytes.
+ */
+export function lzfCompressInto(input: Uint8Array, maxOut: number, out: Uint8Array, outStart: number): number {
   const inLen = input.length;
-  if (inLen < 4 || maxOut <= 0) return null;
-  const out = Buffer.allocUnsafe(maxOut + MAX_LITERAL + 1);
+  if (inLen < 4 || maxOut <= 0) return -1;
+  const limit = outStart + maxOut;
   const table = sharedTable;
   let ip = 0;
-  let op = 1; // room for the first literal's control byte
+  let op = outStart + 1; // room for the first literal's control byte
   let lit = 0;
   const hashAt = (i: number): number => {
     const v = (input[i]! << 16) | (input[i + 1]! << 8) | input[i + 2]!;
@@ -150,7 +166,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       do len++;
       while (len < maxLen && input[ref + len] === input[ip + len]);
       len -= 2; // the format stores length - 2
-      if (op + 3 + 1 > maxOut) return null;
+      if (op + 3 + 1 > limit) return -1;
       // Close the pending literal run (drop its control byte if empty).
       out[op - lit - 1] = lit - 1;
       if (lit === 0) op--;
@@ -169,7 +185,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       table[hashAt(ip - 1)] = ip - 1;
       continue;
     }
-    if (op >= maxOut) return null;
+    if (op >= limit) return -1;
     lit++;
     out[op++] = input[ip++]!;
     if (lit === MAX_LITERAL) {
@@ -179,7 +195,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
     }
   }
   while (ip < inLen) {
-    if (op >= maxOut) return null;
+    if (op >= limit) return -1;
     lit++;
     out[op++] = input[ip++]!;
     if (lit === MAX_LITERAL) {
@@ -190,6 +206,6 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   }
   out[op - lit - 1] = lit - 1;
   if (lit === 0) op--;
-  if (op > maxOut) return null;
-  return out.subarray(0, op);
+  if (op > limit) return -1;
+  return op - outStart;
 }

@@ -16,7 +16,7 @@
 
 import { ByteWriter } from './byte-writer.js';
 import { RdbFormatError, check } from './errors.js';
-import { LzfDecoder, lzfCompress, lzfDecompress } from './lzf.js';
+import { LZF_OUT_SLACK, LzfDecoder, lzfCompress, lzfCompressInto, lzfDecompress } from './lzf.js';
 import { buildListpack, listpackEntryBytes, readListpack, LISTPACK_EMPTY_BYTES } from './listpack.js';
 import { readZiplist } from './ziplist.js';
 import { buildIntset, readIntset } from './intset.js';
@@ -537,47 +537,54 @@ export function writeString(w: ByteWriter, s: string | Buffer, compress = false)
 
 /**
  * writeString for a multi-MB string, in bounded steps. LZF runs over slices
- * (16 KB growing to 256 KB), each compressed on its own: a back-reference never crosses a slice
- * boundary, so the concatenation is one valid LZF stream that any reader
- * (redis-server included) decompresses in one go. If a slice does not
- * shrink, or the whole saves 4 bytes or less, the string is written raw, as
- * Redis would. Copies into the writer go in 1 MB slices.
+ * (16 KB growing to 256 KB), each compressed on its own straight into the
+ * writer: a back-reference never crosses a slice boundary, so the
+ * concatenation is one valid LZF stream that any reader (redis-server
+ * included) decompresses in one go. If a slice does not shrink, or the whole
+ * saves 4 bytes or less, the string is written raw instead, as Redis would.
+ * Copies into the writer go in 1 MB slices. No buffer per slice is
+ * allocated: 256 of them per 64 MB string were external memory that made V8
+ * run extra scavenges ("external memory pressure"), one of them 60 ms.
  */
 function* writeBigStringSteps(w: ByteWriter, s: string | Buffer, compress: boolean): Generator<void, void, void> {
   const len = s.length;
-  const slice = (from: number, to: number): Buffer => (typeof s === 'string' ? Buffer.from(s.substring(from, to), 'latin1') : s.subarray(from, to));
   if (compress) {
-    const parts: Buffer[] = [];
-    let packedLen = 0;
+    const start = w.length;
+    w.byte((LEN_ENCVAL << 6) | ENC_LZF);
+    // The compressed length is known at the end: room for its 32-bit form, narrowed then if shorter.
+    const clenAt = w.length;
+    w.byte(LEN_32BIT);
+    w.u32be(0);
+    writeLen(w, len);
+    const dataAt = w.length;
+    const scratch = typeof s === 'string' ? Buffer.allocUnsafe(LZF_MAX_SLICE_BYTES) : null;
+    let shrank = true;
     let sliceBytes = LZF_FIRST_SLICE_BYTES;
-    for (let at = 0; at < len; at += sliceBytes, sliceBytes = Math.min(sliceBytes * 2, LZF_MAX_SLICE_BYTES)) {
-      const part = slice(at, Math.min(len, at + sliceBytes));
-      // A short tail is one literal run; lzfCompress returns a view of a slice-sized buffer: keep a compact copy.
-      const packed = part.length <= 32 ? Buffer.concat([Buffer.of(part.length - 1), part]) : lzfCompress(part, part.length - 1);
-      if (packed === null) {
-        packedLen = -1;
-        break;
+    for (let at = 0; at < len && shrank; at += sliceBytes, sliceBytes = Math.min(sliceBytes * 2, LZF_MAX_SLICE_BYTES)) {
+      const to = Math.min(len, at + sliceBytes);
+      const part = typeof s === 'string' ? scratch!.subarray(0, scratch!.latin1Write(s.substring(at, to), 0)) : s.subarray(at, to);
+      if (part.length <= 32) {
+        // A short tail is one literal run.
+        w.byte(part.length - 1);
+        w.bytes(part);
+      } else {
+        shrank = w.writeInPlace(part.length - 1 + LZF_OUT_SLACK, (buf, o) => lzfCompressInto(part, part.length - 1, buf, o)) > 0;
       }
-      parts.push(part.length <= 32 ? packed : Buffer.from(packed));
-      packedLen += packed.length;
       yield;
     }
-    if (packedLen >= 0 && packedLen < len - 4) {
-      w.byte((LEN_ENCVAL << 6) | ENC_LZF);
+    const packedLen = w.length - dataAt;
+    if (shrank && packedLen < len - 4) {
+      // rdbSaveLen's shortest form, as Redis writes it: rewrite the length and close the gap.
+      const lenAt = w.length;
       writeLen(w, packedLen);
-      writeLen(w, len);
-      w.reserve(packedLen);
-      let sinceYield = 0;
-      for (const p of parts) {
-        w.bytes(p);
-        sinceYield += p.length;
-        if (sinceYield >= COPY_SLICE_BYTES) {
-          sinceYield = 0;
-          yield;
-        }
-      }
+      const lenBytes = w.length - lenAt;
+      const narrow = Buffer.from(w.view().subarray(lenAt));
+      w.length = lenAt;
+      if (lenBytes < 5) w.shiftDown(clenAt + 5, 5 - lenBytes);
+      for (let i = 0; i < lenBytes; i++) w.patchU8(clenAt + i, narrow[i]!);
       return;
     }
+    w.length = start;
   }
   writeLen(w, len);
   w.reserve(len);

@@ -149,6 +149,31 @@ describe('rdb codec', () => {
     }
   });
 
+  it('a multi-MB string compressed in slices writes the shortest length forms and decodes back (string and Buffer values)', () => {
+    const cases: [string, number][] = [
+      ['x'.repeat((1 << 20) + 1), 1], // packs to a few KB: 14-bit compressed length
+      ['abcdefgh'.repeat(300000), 1],
+      [Array.from({ length: 200000 }, (_, i) => `${i * 7919}`).join(','), 1], // packs to > 16 KB: 32-bit length
+    ];
+    for (const [text] of cases) {
+      for (const v of [text, Buffer.from(text, 'latin1')]) {
+        const p = createDumpPayload(v, { listMaxListpackSize: -2, compress: true });
+        assert.equal(p[0], RdbType.STRING);
+        assert.equal(p[1], 0xc3, 'LZF');
+        const r = new RdbReader(p, 2, p.length - 10);
+        const clen = r.len();
+        const ulen = r.len();
+        assert.equal(ulen, text.length);
+        assert.equal(r.pos + clen, p.length - 10, 'compressed length covers the data exactly');
+        // Shortest form: the prefix is 1, 2 or 5 bytes as the value needs.
+        const want = clen < 64 ? 1 : clen < 16384 ? 2 : 5;
+        assert.equal(r.pos - 2 - 5, want);
+        assert.ok(verifyDumpPayload(p));
+        assert.deepEqual(snapshot(decodeDumpPayload(p)), ['string', text]);
+      }
+    }
+  });
+
   it('decodeDumpPayloadSteps reads a Buffer, or the bytes lent for its string, like the string itself', () => {
     const h = new HashValue();
     for (let i = 0; i < 3000; i++) h.set(`f${i}`, `v${i}`);

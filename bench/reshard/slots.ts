@@ -14,16 +14,18 @@
 // Env: SLOTS_N (slots to move, default 4000), SLOTS_KEYS (default 5000),
 // SLOTS_CLIENTS (concurrent GET/SET loops, default 4; 0 = no load),
 // SLOTS_ONLY (redis|tessera), SLOTS_CPU_PROF_DIR (tessera nodes run under
-// node --cpu-prof, profiles written there on SIGTERM), SLOTS_RUNS (default 1).
+// node --cpu-prof, profiles written there on SIGTERM), SLOTS_RUNS (default 1),
+// SLOTS_BASELINE_MAIN (main.js of another tessera build, e.g. an older
+// commit's dist: run as a third kind, "baseline", for a before/after in one run).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Cluster, Redis } from 'ioredis';
-import { REPO_ROOT, cpuSeconds, sleep } from '../lib/procs.js';
+import { REPO_ROOT, sleep } from '../lib/procs.js';
 
-type Kind = 'redis' | 'tessera';
+type Kind = 'redis' | 'tessera' | 'baseline';
 
 const SLOTS = Number(process.env['SLOTS_N'] ?? 4000);
 const KEYS = Number(process.env['SLOTS_KEYS'] ?? 5000);
@@ -32,7 +34,8 @@ const ONLY = process.env['SLOTS_ONLY'] ?? '';
 const PROF_DIR = process.env['SLOTS_CPU_PROF_DIR'] ?? '';
 const RUNS = Number(process.env['SLOTS_RUNS'] ?? 1);
 const NODE_TIMEOUT_MS = 15000;
-const PORTS: Record<Kind, readonly [number, number]> = { tessera: [17620, 17621], redis: [17622, 17623] };
+const BASELINE_MAIN = process.env['SLOTS_BASELINE_MAIN'] ?? '';
+const PORTS: Record<Kind, readonly [number, number]> = { tessera: [17620, 17621], redis: [17622, 17623], baseline: [17624, 17625] };
 const BUS_OFFSET = 10000;
 const SERVER_CPU = '0';
 const RESHARD_TIMEOUT_MS = 150_000;
@@ -41,6 +44,14 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const p of children) if (p.pid !== undefined && p.exitCode === null && p.signalCode === null) process.kill(p.pid, 'SIGKILL');
 });
+
+/** User and system CPU seconds of a process, from /proc/<pid>/stat (USER_HZ = 100). */
+function cpuOf(pid: number): { user: number; sys: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  // The command name (field 2) may hold spaces; utime and stime are the 12th and 13th fields after it.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 };
+}
 
 interface Node {
   readonly port: number;
@@ -79,7 +90,7 @@ async function startNode(kind: Kind, port: number, dir: string): Promise<Node> {
   const cmd =
     kind === 'redis'
       ? ['redis-server', ...args]
-      : ['node', ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []), path.join(REPO_ROOT, 'dist/node/src/server/main.js'), ...args];
+      : ['node', ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []), kind === 'baseline' ? BASELINE_MAIN : path.join(REPO_ROOT, 'dist/node/src/server/main.js'), ...args];
   // taskset execs, so the child's pid is the server's own.
   const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.add(proc);
@@ -155,7 +166,8 @@ class Load {
 interface Result {
   kind: Kind;
   msPerSlot: number;
-  cpuMsPerSlot: { source: number; target: number };
+  /** User + system; and the system part alone (syscalls: sockets, nodes.conf writes). */
+  cpuMsPerSlot: { source: number; target: number; sourceSys: number; targetSys: number };
   requests: number;
   errors: number;
 }
@@ -189,12 +201,14 @@ async function runOne(kind: Kind): Promise<Result> {
       w.start();
       await sleep(1000);
     }
-    const cpuA = cpuSeconds(a.pid);
-    const cpuB = cpuSeconds(b.pid);
+    const cpuA = cpuOf(a.pid);
+    const cpuB = cpuOf(b.pid);
     const t0 = performance.now();
     const out = await reshard(a.port, a.id, b.id, SLOTS);
     const wallMs = performance.now() - t0;
-    const cpu = { source: cpuSeconds(a.pid) - cpuA, target: cpuSeconds(b.pid) - cpuB };
+    const endA = cpuOf(a.pid);
+    const endB = cpuOf(b.pid);
+    const perSlotMs = (x: number): number => (x * 1000) / SLOTS;
     await w.stop();
     if (out.code !== 0) throw new Error(`${kind}: reshard failed (${out.code}): ${out.tail}`);
     const onB = Number(await call(b.port, 'DBSIZE'));
@@ -202,7 +216,12 @@ async function runOne(kind: Kind): Promise<Result> {
     return {
       kind,
       msPerSlot: wallMs / SLOTS,
-      cpuMsPerSlot: { source: (cpu.source * 1000) / SLOTS, target: (cpu.target * 1000) / SLOTS },
+      cpuMsPerSlot: {
+        source: perSlotMs(endA.user + endA.sys - cpuA.user - cpuA.sys),
+        target: perSlotMs(endB.user + endB.sys - cpuB.user - cpuB.sys),
+        sourceSys: perSlotMs(endA.sys - cpuA.sys),
+        targetSys: perSlotMs(endB.sys - cpuB.sys),
+      },
       requests: w.requests,
       errors: w.errors,
     };
@@ -216,11 +235,12 @@ async function runOne(kind: Kind): Promise<Result> {
 async function main(): Promise<void> {
   console.log(`slot-migration bench: ${SLOTS} slots A -> B, ${KEYS} keys, ${CLIENTS} GET/SET loops, servers on cpu ${SERVER_CPU}, load average ${os.loadavg()[0]!.toFixed(1)}`);
   for (let run = 0; run < RUNS; run++) {
-    for (const kind of ['redis', 'tessera'] as const) {
+    for (const kind of ['redis', 'baseline', 'tessera'] as const) {
       if (ONLY !== '' && ONLY !== kind) continue;
+      if (kind === 'baseline' && BASELINE_MAIN === '') continue;
       const r = await runOne(kind);
       const f = (n: number): string => n.toFixed(3);
-      console.log(`${kind}: ${f(r.msPerSlot)} ms/slot wall; server CPU ms/slot source ${f(r.cpuMsPerSlot.source)} target ${f(r.cpuMsPerSlot.target)}; ${r.requests} requests, ${r.errors} errors`);
+      console.log(`${kind}: ${f(r.msPerSlot)} ms/slot wall; server CPU ms/slot source ${f(r.cpuMsPerSlot.source)} (sys ${f(r.cpuMsPerSlot.sourceSys)}) target ${f(r.cpuMsPerSlot.target)} (sys ${f(r.cpuMsPerSlot.targetSys)}); ${r.requests} requests, ${r.errors} errors`);
     }
   }
 }

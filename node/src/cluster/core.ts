@@ -29,7 +29,7 @@ import {
   type Outgoing,
   type SlotRange,
 } from './types.js';
-import { buildView, withSlotStates, type SnapshotView } from './view.js';
+import { SLOT_CHUNK, SLOT_CHUNK_BITS, buildView, withSlotStates, type SnapshotView } from './view.js';
 
 /** Knobs of the gossip protocol; defaults are what docs/cluster-bus.md measures. */
 export interface GossipTuning {
@@ -120,11 +120,13 @@ export class ClusterCore implements ClusterCoreApi {
   private readonly slotOwners = new Set<NodeRecord>();
   /**
    * owners[] again, as indexes into indexRecords (0 = none), for the view's
-   * slot table (see view.ts). Shared with the last built view until the next
-   * write, which copies it first: a view's table never changes under it.
+   * slot table (see view.ts), in chunks of SLOT_CHUNK slots. A built view
+   * holds the chunks as they were; a write copies a chunk the last view
+   * shares first (512 bytes, not the whole 32 KB table): a view's table
+   * never changes under it.
    */
-  private slotIndex = new Uint16Array(SLOT_COUNT);
-  private slotIndexShared = false;
+  private readonly slotChunks: Uint16Array[] = Array.from({ length: SLOT_COUNT / SLOT_CHUNK }, () => new Uint16Array(SLOT_CHUNK));
+  private readonly chunkShared = new Uint8Array(SLOT_COUNT / SLOT_CHUNK);
   private readonly indexRecords: (NodeRecord | null)[] = [null];
   private readonly recordIndex = new Map<NodeRecord, number>();
   private readonly freeIndexes: number[] = [];
@@ -395,19 +397,25 @@ export class ClusterCore implements ClusterCoreApi {
           this.slotOwners.add(to);
         }
         for (let k = runStart; k < s; k++) this.owners[k] = to;
-        this.writableSlotIndex().fill(to ? this.indexOfOwner(to) : 0, runStart, s);
+        this.fillSlotIndex(runStart, s, to ? this.indexOfOwner(to) : 0);
       }
       runStart = s;
     }
     if (to) this.touched(to, to === this.myself);
   }
 
-  private writableSlotIndex(): Uint16Array {
-    if (this.slotIndexShared) {
-      this.slotIndex = this.slotIndex.slice();
-      this.slotIndexShared = false;
+  /** Sets the owner index of slots [from, to). */
+  private fillSlotIndex(from: number, to: number, index: number): void {
+    for (let c = from >> SLOT_CHUNK_BITS; c <= (to - 1) >> SLOT_CHUNK_BITS; c++) {
+      let chunk = this.slotChunks[c]!;
+      if (this.chunkShared[c] === 1) {
+        chunk = chunk.slice();
+        this.slotChunks[c] = chunk;
+        this.chunkShared[c] = 0;
+      }
+      const base = c << SLOT_CHUNK_BITS;
+      chunk.fill(index, Math.max(from, base) - base, Math.min(to, base + SLOT_CHUNK) - base);
     }
-    return this.slotIndex;
   }
 
   private indexOfOwner(r: NodeRecord): number {
@@ -1371,10 +1379,20 @@ export class ClusterCore implements ClusterCoreApi {
       if (seen.has(s)) return `ERR Slot ${s} specified multiple times`;
       seen.add(s);
     }
+    // Consecutive slots as one range: ADDSLOTS of every slot (redis-cli --cluster create) is one assignRange, not 16384.
+    const to = del ? null : this.myself;
+    let runStart = -1;
+    let runEnd = -1;
     for (const s of slots) {
       if (!del) this.importing.delete(s);
-      this.assignRange([s, s], del ? null : this.myself);
+      if (runStart >= 0 && s === runEnd + 1) {
+        runEnd = s;
+        continue;
+      }
+      if (runStart >= 0) this.assignRange([runStart, runEnd], to);
+      runStart = runEnd = s;
     }
+    if (runStart >= 0) this.assignRange([runStart, runEnd], to);
     this.touched(this.myself, true);
     return null;
   }
@@ -1667,10 +1685,10 @@ export class ClusterCore implements ClusterCoreApi {
         migrating: this.migrating,
         importing: this.importing,
         version: ++this.viewVersion,
-        slotIndex: this.slotIndex,
+        slotChunks: this.slotChunks,
         indexRecords: this.indexRecords,
       });
-      this.slotIndexShared = true;
+      this.chunkShared.fill(1);
     }
     return this.viewCache;
   }

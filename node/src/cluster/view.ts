@@ -4,10 +4,11 @@
 // reader never sees a half-applied event.
 //
 // The slot table is not rebuilt per view. The core keeps each slot's owner as
-// a small index (0 = none) in a 32 KB Uint16Array that it hands to the view
-// it builds and copies before its next write (copy on write: a view's table
-// never changes under it); the view maps index -> NodeView through an array
-// as long as the number of slot owners. A view costs O(nodes) to build, not
+// a small index (0 = none) in Uint16Array chunks of 256 slots; a view built
+// takes a copy of the chunk list (64 references), and the core copies a
+// chunk before its next write to it (copy on write: a view's table never
+// changes under it, and a SETSLOT NODE copies 512 bytes); the view maps
+// index -> NodeView through an array as long as the number of slot owners. A view costs O(nodes) to build, not
 // O(16384), which matters because the view is rebuilt after every pong and
 // every slot change, and routing reads the table on every keyed command.
 
@@ -23,11 +24,15 @@ export interface ViewInput {
   readonly migrating: ReadonlyMap<number, string>;
   readonly importing: ReadonlyMap<number, string>;
   readonly version: number;
-  /** Owner index of each slot; the caller never writes this array again (it copies first). */
-  readonly slotIndex: Uint16Array;
+  /** Owner index of each slot, SLOT_CHUNK slots a chunk; the caller never writes these chunks again (it copies first). */
+  readonly slotChunks: readonly Uint16Array[];
   /** Index -> record; index 0 and freed indexes are null. */
   readonly indexRecords: readonly (NodeRecord | null)[];
 }
+
+export const SLOT_CHUNK_BITS = 8;
+export const SLOT_CHUNK = 1 << SLOT_CHUNK_BITS;
+const SLOT_CHUNK_MASK = SLOT_CHUNK - 1;
 
 export function nodeView(r: NodeRecord, isMyself: boolean): NodeView {
   const flags: NodeFlag[] = isMyself ? ['myself', ...r.flags()] : r.flags();
@@ -58,18 +63,18 @@ export function nodeView(r: NodeRecord, isMyself: boolean): NodeView {
 class SlotTable {
   private all: readonly (NodeView | null)[] | null = null;
   constructor(
-    private readonly index: Uint16Array,
+    private readonly chunks: readonly Uint16Array[],
     private readonly byIndex: readonly (NodeView | null)[],
   ) {}
 
   owner(slot: number): NodeView | null {
-    return this.byIndex[this.index[slot]!] ?? null;
+    return this.byIndex[this.chunks[slot >> SLOT_CHUNK_BITS]![slot & SLOT_CHUNK_MASK]!] ?? null;
   }
 
   get owners(): readonly (NodeView | null)[] {
     if (this.all === null) {
       const a = new Array<NodeView | null>(SLOT_COUNT);
-      for (let s = 0; s < SLOT_COUNT; s++) a[s] = this.byIndex[this.index[s]!] ?? null;
+      for (let s = 0; s < SLOT_COUNT; s++) a[s] = this.owner(s);
       this.all = Object.freeze(a);
     }
     return this.all;
@@ -120,7 +125,7 @@ export function buildView(input: ViewInput): SnapshotView {
     input.lastVoteEpoch,
     input.state,
     nodes,
-    new SlotTable(input.slotIndex, byIndex),
+    new SlotTable(input.slotChunks.slice(), byIndex),
     new Map(input.migrating),
     new Map(input.importing),
     input.version,

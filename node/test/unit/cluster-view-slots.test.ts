@@ -59,6 +59,12 @@ describe('cluster view: slot table', () => {
     keep();
     assert.equal(c.addSlots([3]), null);
     keep();
+    // Ranges across the table's 256-slot chunks, and out of order.
+    const across = [262, 250, 251, 252, 253, 254, 255, 256, 257, 258, 511, 512, 513];
+    assert.equal(c.delSlots(across), null);
+    keep();
+    assert.equal(c.addSlots(across.slice(0, 7)), null);
+    keep();
     assert.equal(c.flushSlots(), null);
     keep();
     // B forgotten: its slots become unassigned and its index is freed; the views built while B held slots still name B.

@@ -178,6 +178,55 @@ describe('RESP parser', () => {
     p.resume(sink);
     assert.deepEqual(seen, ['BLPOP', 'PING']);
   });
+
+  it('parses on while paused: queued commands run in order on resume (pausing again), a huge RESTORE with its bytes lent then', () => {
+    const big = Buffer.alloc(2 * 1024 * 1024 + 3);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7 + 3) & 0xff;
+    const bigText = big.latin1Slice(0, big.length);
+    const cmds = [['BLPOP', 'l', '0'], ['SET', 'a', '1'], ['RESTORE', 'k', '0', bigText], ['BLPOP', 'm', '0'], ['GET', 'a']];
+    const stream = Buffer.concat(cmds.map((c) => encodeCommand(c)));
+    const p = new RespParser({ maxBulkBytes: 1 << 29, maxQueryBytes: 1 << 30 });
+    const seen: string[] = [];
+    let lent: Buffer | null = null;
+    const sink = {
+      onCommand: (a: string[]) => {
+        seen.push(a[0]!);
+        if (a[0] === 'RESTORE') lent = borrowBytes(a[3]!);
+        return a[0] !== 'BLPOP';
+      },
+      onProtocolError: (r: string) => assert.fail(r),
+    };
+    for (let i = 0; i < stream.length; i += 65536) p.feed(stream.subarray(i, i + 65536), sink);
+    assert.deepEqual(seen, ['BLPOP']);
+    // Everything after the blocked command is parsed and held (it counts toward the query buffer).
+    assert.ok(p.pendingBytes >= big.length, String(p.pendingBytes));
+    p.resume(sink);
+    assert.deepEqual(seen, ['BLPOP', 'SET', 'RESTORE', 'BLPOP']);
+    assert.deepEqual(lent, big);
+    assert.equal(borrowBytes(bigText), null);
+    p.feed(encodeCommand(['PING']), sink);
+    assert.deepEqual(seen, ['BLPOP', 'SET', 'RESTORE', 'BLPOP']);
+    p.resume(sink);
+    assert.deepEqual(seen, ['BLPOP', 'SET', 'RESTORE', 'BLPOP', 'GET', 'PING']);
+    assert.equal(p.pendingBytes, 0);
+  });
+
+  it('a protocol error behind a paused command is reported after the queued commands ran', () => {
+    const p = new RespParser({ maxBulkBytes: 1 << 29, maxQueryBytes: 1 << 30 });
+    const events: string[] = [];
+    const sink = {
+      onCommand: (a: string[]) => {
+        events.push(a[0]!);
+        return a[0] !== 'BLPOP';
+      },
+      onProtocolError: (r: string) => events.push(`error: ${r}`),
+    };
+    p.feed(Buffer.concat([encodeCommand(['BLPOP', 'l', '0']), encodeCommand(['PING']), Buffer.from('*1\r\n$x\r\n')]), sink);
+    assert.deepEqual(events, ['BLPOP']);
+    p.feed(encodeCommand(['ECHO', 'ignored']), sink);
+    p.resume(sink);
+    assert.deepEqual(events, ['BLPOP', 'PING', 'error: invalid bulk length']);
+  });
 });
 
 describe('RESP writer', () => {

@@ -123,7 +123,7 @@ const run: CommandRun = (s, args) => {
     if (e instanceof RdbFormatError) return s.error(ERR_BAD_DATA);
     throw e;
   }
-  const err = install(s, req, value, true);
+  const err = install(s, req, value, true, true);
   if (err !== null) s.error(err);
   else s.out.ok();
 };
@@ -144,12 +144,14 @@ function canBlock(s: Session): boolean {
  * stepped decode lets other clients run first. Returns an error or null.
  * `inCommand`: false when a stepped RESTORE completes in a later turn, where
  * the propagation of the command itself must be explicit.
+ * `absentChecked`: the caller saw no key in this turn (the one-shot path).
  */
-function install(s: Session, req: RestoreRequest, value: Value, inCommand: boolean): string | null {
+function install(s: Session, req: RestoreRequest, value: Value, inCommand: boolean, absentChecked = false): string | null {
   const { key, args } = req;
   const ks = s.node.keyspace;
   const db = s.db;
-  const exists = db.peek(key, ks.nowMs) !== undefined;
+  // `absentChecked`: run() found no key in this same turn (no REPLACE), so it need not be looked up again.
+  const exists = absentChecked && !req.replace ? false : db.peek(key, ks.nowMs) !== undefined;
   if (!req.replace && exists) return ERR_BUSYKEY;
   let ttl = req.ttl;
   const deleted = req.replace && exists && db.delete(key);

@@ -242,7 +242,8 @@ export class RespParser {
   }
 
   private fail(sink: CommandSink, reason: string): void {
-    const queued = this.readyHead < this.ready.length;
+    // Behind a paused command the error waits its turn (Redis reads no further while a client is blocked).
+    const deferred = (this.paused || this.readyHead < this.ready.length) && !this.overLimit;
     this.failed = true;
     this.buf = Buffer.alloc(0);
     this.pos = 0;
@@ -253,7 +254,7 @@ export class RespParser {
     this.rope = null;
     this.ropeDone = null;
     this.loan = null;
-    if (queued && !this.overLimit) {
+    if (deferred) {
       // The commands before the bad bytes still run (on resume), then the error.
       this.deferredError = reason;
       return;

@@ -226,6 +226,13 @@ describe('RESP parser', () => {
     p.feed(encodeCommand(['ECHO', 'ignored']), sink);
     p.resume(sink);
     assert.deepEqual(events, ['BLPOP', 'PING', 'error: invalid bulk length']);
+    // Right behind the blocked command, too.
+    const q = new RespParser({ maxBulkBytes: 1 << 29, maxQueryBytes: 1 << 30 });
+    events.length = 0;
+    q.feed(Buffer.concat([encodeCommand(['BLPOP', 'l', '0']), Buffer.from('*x\r\n')]), sink);
+    assert.deepEqual(events, ['BLPOP']);
+    q.resume(sink);
+    assert.deepEqual(events, ['BLPOP', 'error: invalid multibulk length']);
   });
 });
 

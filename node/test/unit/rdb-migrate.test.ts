@@ -270,6 +270,29 @@ describe('MIGRATE (scripted target)', () => {
     assert.equal(c.run('EXISTS', 'k'), 0);
   });
 
+  it('a MIGRATE queued behind one to another database SELECTs its own (the link is in the other one by then)', async () => {
+    const h = new Harness();
+    const target = new ScriptedTarget();
+    setMigrateConnector(h.node, target);
+    const a = h.client();
+    const b = h.client();
+    a.run('SET', 'k0', 'v');
+    a.run('MIGRATE', 'h', '1', 'k0', '0', '1000');
+    await target.answer();
+    assert.deepEqual(a.pending(), ['OK']);
+    a.run('SET', 'k1', 'v');
+    b.run('SET', 'k2', 'v');
+    a.run('MIGRATE', 'h', '1', 'k1', '1', '1000');
+    b.run('MIGRATE', 'h', '1', 'k2', '0', '1000');
+    await target.answer();
+    await target.answer();
+    assert.deepEqual([a.pending(), b.pending()], [['OK'], ['OK']]);
+    assert.deepEqual(
+      target.sent.map((x) => x.slice(0, 2).join(' ')),
+      ['SELECT 0', 'RESTORE k0', 'SELECT 1', 'RESTORE k1', 'SELECT 0', 'RESTORE k2'],
+    );
+  });
+
   it('argument errors and NOKEY are immediate', () => {
     const h = new Harness();
     setMigrateConnector(h.node, new ScriptedTarget());

@@ -53,7 +53,10 @@ export interface MigrateReply {
 
 /** A connection to a target node, cached by the connector. */
 export interface MigrateLink {
-  /** The database last SELECTed on this connection (-1: unknown, SELECT next time). */
+  /**
+   * The database this connection is in after the exchanges submitted so far
+   * (-1: unknown, SELECT next time).
+   */
   lastDbid: number;
 }
 
@@ -496,6 +499,10 @@ function exchangeOn(req: Request, link: MigrateLink, batch: Batch, mayRetry: boo
     preamble = pre.length;
     chunks = [...pre, ...chunks];
   }
+  // The database the connection is in once this exchange has run. Set now,
+  // not on the reply: exchanges on a link run in the order they are
+  // submitted, so a MIGRATE submitted behind this one must see it.
+  link.lastDbid = req.targetDb;
   connector.exchange(link, chunks, preamble + entries.length, req.timeoutMs, (ex) =>
     guarded(req, () => {
       const replies = ex.replies;
@@ -525,7 +532,6 @@ function exchangeOn(req: Request, link: MigrateLink, batch: Batch, mayRetry: boo
         connector.close(req.host, req.port);
         return done({ acked, error: `IOERR error or timeout ${ex.ioError} to target instance` });
       }
-      link.lastDbid = req.targetDb;
       done({ acked, error: null });
     }),
   );

@@ -39,8 +39,40 @@ export function normalizeRanges(ranges: readonly SlotRange[]): SlotRange[] {
   return out;
 }
 
+/** True when sorted, disjoint and not adjacent (what normalizeRanges returns). */
+function isNormalized(ranges: readonly SlotRange[]): boolean {
+  for (let i = 1; i < ranges.length; i++) if (ranges[i]![0] <= ranges[i - 1]![1] + 1) return false;
+  return true;
+}
+
+/**
+ * normalizeRanges([...ranges, r]). For normalized input (a record's slots
+ * always are) without the copy and sort: find where r goes by binary
+ * search and merge it with the neighbours it touches. SETSLOT NODE adds one
+ * slot at a time to a node that may hold thousands of ranges.
+ */
 export function addRange(ranges: readonly SlotRange[], r: SlotRange): SlotRange[] {
-  return normalizeRanges([...ranges, r]);
+  checkRange(r);
+  if (!isNormalized(ranges)) return normalizeRanges([...ranges, r]);
+  // The first range that ends at or after r's start - 1: the first one r may merge with.
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]![1] < r[0] - 1) lo = mid + 1;
+    else hi = mid;
+  }
+  let start = r[0];
+  let end = r[1];
+  let j = lo;
+  for (; j < ranges.length && ranges[j]![0] <= end + 1; j++) {
+    start = Math.min(start, ranges[j]![0]);
+    end = Math.max(end, ranges[j]![1]);
+  }
+  const out = ranges.slice(0, lo);
+  out.push([start, end]);
+  for (; j < ranges.length; j++) out.push(ranges[j]!);
+  return out;
 }
 
 export function removeRange(ranges: readonly SlotRange[], r: SlotRange): SlotRange[] {

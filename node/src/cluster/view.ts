@@ -13,7 +13,7 @@
 // every slot change, and routing reads the table on every keyed command.
 
 import type { NodeRecord } from './node-record.js';
-import { SLOT_COUNT, type ClusterView, type NodeFlag, type NodeView } from './types.js';
+import { SLOT_COUNT, type ClusterView, type NodeFlag, type NodeView, type SlotRange } from './types.js';
 
 export interface ViewInput {
   readonly myId: string;
@@ -34,6 +34,23 @@ export const SLOT_CHUNK_BITS = 8;
 export const SLOT_CHUNK = 1 << SLOT_CHUNK_BITS;
 const SLOT_CHUNK_MASK = SLOT_CHUNK - 1;
 
+/**
+ * Frozen copies of slot ranges, one per ranges array: a record's slots
+ * array is replaced, never changed, when its slots change, so the view
+ * rebuilt after every pong reuses the copy instead of refreezing a node's
+ * ranges each time.
+ */
+const frozenCopies = new WeakMap<readonly SlotRange[], readonly SlotRange[]>();
+
+function frozenSlots(slots: readonly SlotRange[]): readonly SlotRange[] {
+  let copy = frozenCopies.get(slots);
+  if (copy === undefined) {
+    copy = Object.freeze(slots.map((s) => Object.freeze([s[0], s[1]] as const)));
+    frozenCopies.set(slots, copy);
+  }
+  return copy;
+}
+
 export function nodeView(r: NodeRecord, isMyself: boolean): NodeView {
   const flags: NodeFlag[] = isMyself ? ['myself', ...r.flags()] : r.flags();
   return Object.freeze({
@@ -50,7 +67,7 @@ export function nodeView(r: NodeRecord, isMyself: boolean): NodeView {
     linkConnected: isMyself || r.linkConnected,
     zone: r.zone,
     shardId: r.shardId,
-    slots: Object.freeze(r.slots.map((s) => Object.freeze([s[0], s[1]] as const))),
+    slots: frozenSlots(r.slots),
     replOffset: r.replOffset,
   });
 }

@@ -189,6 +189,14 @@ describe('CLUSTER commands', () => {
     assert.deepEqual(shard.slice(0, 3), ['slots', [0, 99, 200, 200], 'nodes']);
     const fields = (shard[3] as unknown[][])[0]!;
     assert.deepEqual(fields.slice(-4), ['health', 'online', 'availability-zone', 'a']);
+    // Ranges come out in slot order however they were added; INFO counts slots, not ranges.
+    c.run('CLUSTER', 'ADDSLOTSRANGE', '16000', '16383');
+    c.run('CLUSTER', 'ADDSLOTS', '150', '101', '100');
+    assert.deepEqual(
+      (c.run('CLUSTER', 'SLOTS') as unknown[][]).map((r) => [r[0], r[1]]),
+      [[0, 101], [150, 150], [200, 200], [16000, 16383]],
+    );
+    assert.match(String(c.run('CLUSTER', 'INFO')), /\r\ncluster_slots_assigned:488\r\ncluster_slots_ok:488\r\ncluster_slots_pfail:0\r\n/);
   });
 
   it('BUMPEPOCH, SET-CONFIG-EPOCH, RESET HARD', () => {

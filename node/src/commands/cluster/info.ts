@@ -1,4 +1,5 @@
 // CLUSTER INFO: state, slot health, epochs and bus message counters, in Redis 7.0's lines.
+import { slotCount } from '../../cluster/slot-ranges.js';
 import { clusterOf, isPrimary, sub } from './common.js';
 
 export const info = sub('info', 2, ['stale'], 'Provides info about Redis Cluster node state', '3.0.0', (s) => {
@@ -7,11 +8,12 @@ export const info = sub('info', 2, ['stale'], 'Provides info about Redis Cluster
   let assigned = 0;
   let pfail = 0;
   let fail = 0;
-  for (const n of view.slotOwners) {
-    if (n === null) continue;
-    assigned++;
-    if (n.flags.includes('fail')) fail++;
-    else if (n.flags.includes('pfail')) pfail++;
+  // Per node, not per slot: no slot has two owners (the core keeps ranges and table in step).
+  for (const n of view.nodes.values()) {
+    const count = slotCount(n.slots);
+    assigned += count;
+    if (n.flags.includes('fail')) fail += count;
+    else if (n.flags.includes('pfail')) pfail += count;
   }
   let size = 0;
   for (const n of view.nodes.values()) if (isPrimary(n) && n.slots.length > 0) size++;

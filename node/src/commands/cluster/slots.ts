@@ -2,7 +2,6 @@
 // then its healthy replicas as [endpoint, port, id, metadata], as Redis 7.0.
 import type { Session } from '../session.js';
 import type { NodeView } from '../../cluster/types.js';
-import { SLOT_COUNT } from '../../cluster/types.js';
 import { preferredEndpoint } from '../../cluster/routing.js';
 import { clusterOf, endpointType, isFailed, replicasOf, sub } from './common.js';
 
@@ -25,17 +24,13 @@ function nodeEntry(s: Session, n: NodeView): void {
 
 export const slots = sub('slots', 2, ['stale'], 'Get array of Cluster slot to node mappings', '3.0.0', (s) => {
   const view = clusterOf(s).core.view;
+  // Each node's ranges are maximal and no slot has two owners (the core keeps
+  // them so), so its ranges sorted by start are the runs of the slot table,
+  // in O(ranges) instead of a walk over 16384 slots (ioredis asks after
+  // every MOVED, and a reshard sends many).
   const ranges: [number, number, NodeView][] = [];
-  let start = -1;
-  let owner: NodeView | null = null;
-  for (let i = 0; i <= SLOT_COUNT; i++) {
-    const n = i < SLOT_COUNT ? (view.slotOwners[i] ?? null) : null;
-    if (n !== owner) {
-      if (owner !== null) ranges.push([start, i - 1, owner]);
-      owner = n;
-      start = i;
-    }
-  }
+  for (const n of view.nodes.values()) for (const [a, b] of n.slots) ranges.push([a, b, n]);
+  ranges.sort((x, y) => x[0] - y[0]);
   s.out.array(ranges.length);
   for (const [a, b, n] of ranges) {
     const replicas = replicasOf(view, n.id).filter((r) => !isFailed(r) && !r.flags.includes('noaddr'));

@@ -64,6 +64,7 @@ export function clusterGate(): CommandGate {
       allowReadsWhenDown: cfg.getBool('cluster-allow-reads-when-down'),
       allowPubSubShardWhenDown: cfg.getBool('cluster-allow-pubsubshard-when-down'),
     });
-    return routeError(result, endpointType(s));
+    // Most commands run here: the endpoint type (a config read) only matters for a redirect.
+    return result.kind === 'local' ? null : routeError(result, endpointType(s));
   };
 }

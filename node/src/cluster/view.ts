@@ -8,9 +8,10 @@
 // takes a copy of the chunk list (64 references), and the core copies a
 // chunk before its next write to it (copy on write: a view's table never
 // changes under it, and a SETSLOT NODE copies 512 bytes); the view maps
-// index -> NodeView through an array as long as the number of slot owners. A view costs O(nodes) to build, not
-// O(16384), which matters because the view is rebuilt after every pong and
-// every slot change, and routing reads the table on every keyed command.
+// index -> NodeView through its own small array (one entry per node that has
+// owned slots). A view costs O(nodes) to build, not O(16384), which matters
+// because the view is rebuilt after every pong and every slot change, and
+// routing reads the table on every keyed command.
 
 import type { NodeRecord } from './node-record.js';
 import { SLOT_COUNT, type ClusterView, type NodeFlag, type NodeView, type SlotRange } from './types.js';

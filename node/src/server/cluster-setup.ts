@@ -4,7 +4,7 @@
 // installs the routing gate and cluster-wide PUBLISH, and writes nodes.conf
 // whenever the core asks: atomically and durably when an epoch changed (temp
 // file, fsync, rename, fsync dir), so a crash leaves either the old file or
-// the new one, never half of one; otherwise in place, in the background.
+// the new one, never half of one; otherwise in place, before the reply.
 
 import fs from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';

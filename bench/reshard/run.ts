@@ -17,7 +17,8 @@
 // a big key's window is its own slot's start and end (--verbose lines).
 //
 // Environment: RESHARD_VARIANTS (kind:tool,... default
-// redis:redis-cli,tessera:redis-cli,tessera:tessera,redis:tessera), RESHARD_KEYS (1000000), RESHARD_HASH_FIELDS (1000000),
+// redis:redis-cli,tessera:redis-cli,tessera:tessera,redis:tessera),
+// RESHARD_COORD_ARGS (extra `tessera scale` options), RESHARD_KEYS (1000000), RESHARD_HASH_FIELDS (1000000),
 // RESHARD_STRING_MB (64), RESHARD_CLIENTS (8 concurrent requests),
 // RESHARD_NODE_TIMEOUT (cluster-node-timeout in ms, 30000), RESHARD_CONF_DIR
 // (where nodes.conf lives; default: each server's own dir under the OS temp
@@ -39,6 +40,8 @@ const STRING_MB = Number(process.env['RESHARD_STRING_MB'] ?? 64);
 const CLIENTS = Number(process.env['RESHARD_CLIENTS'] ?? 8);
 const CONF_DIR = process.env['RESHARD_CONF_DIR'] ?? '';
 const ONLY = process.env['RESHARD_ONLY'] ?? '';
+/** Extra `tessera scale` options (--parallel, --batch, --pipeline) to try other settings than the defaults. */
+const COORD_ARGS = (process.env['RESHARD_COORD_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 const VARIANTS: Variant[] = (process.env['RESHARD_VARIANTS'] ?? 'redis:redis-cli,tessera:redis-cli,tessera:tessera,redis:tessera').split(',').map((v) => {
   const [kind, tool] = v.trim().split(':');
   if ((kind !== 'redis' && kind !== 'tessera') || (tool !== 'redis-cli' && tool !== 'tessera')) throw new Error(`RESHARD_VARIANTS: bad entry ${v} (kind:tool, kind redis|tessera, tool redis-cli|tessera)`);
@@ -223,7 +226,7 @@ function reshard(port: number, from: string, to: string, slots: number): Promise
 function coordinatorReshard(port: number, stateDir: string): Promise<ReshardRun> {
   return new Promise((resolve, reject) => {
     const cli = path.join(REPO_ROOT, 'dist/coordinator/src/cli.js');
-    const p = spawn(process.execPath, [...(process.env['RESHARD_COORD_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['RESHARD_COORD_PROF']] : []), cli, 'scale', '--remove', `127.0.0.1:${port}`, '--node', `127.0.0.1:${port}`, '--state-file', path.join(stateDir, 'reshard.json'), '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...(process.env['RESHARD_COORD_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['RESHARD_COORD_PROF']] : []), cli, 'scale', '--remove', `127.0.0.1:${port}`, '--node', `127.0.0.1:${port}`, '--state-file', path.join(stateDir, 'reshard.json'), '--verbose', ...COORD_ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
     const slotStartMs = new Map<number, number>();
     const slotEndMs = new Map<number, number>();
     let endMs = 0;

@@ -3,6 +3,8 @@
 // slowlog-max-len entries. Arguments are trimmed as Redis trims them so a
 // huge MSET cannot make the log itself a memory problem.
 
+import { borrowBytes } from '../persistence/lent-bytes.js';
+
 /** Redis's SLOWLOG_ENTRY_MAX_ARGC and SLOWLOG_ENTRY_MAX_STRING. */
 export const SLOWLOG_MAX_ARGS = 32;
 export const SLOWLOG_MAX_ARG_BYTES = 128;
@@ -69,7 +71,13 @@ function trimArgs(args: readonly string[]): string[] {
       break;
     }
     const a = args[i]!;
-    out.push(a.length > SLOWLOG_MAX_ARG_BYTES ? `${a.slice(0, SLOWLOG_MAX_ARG_BYTES)}... (${a.length - SLOWLOG_MAX_ARG_BYTES} more bytes)` : a);
+    if (a.length <= SLOWLOG_MAX_ARG_BYTES) {
+      out.push(a);
+      continue;
+    }
+    // A huge RESTORE payload is a string built piece by piece; slicing it would flatten (copy) all of it.
+    const head = borrowBytes(a)?.latin1Slice(0, SLOWLOG_MAX_ARG_BYTES) ?? a.slice(0, SLOWLOG_MAX_ARG_BYTES);
+    out.push(`${head}... (${a.length - SLOWLOG_MAX_ARG_BYTES} more bytes)`);
   }
   return out;
 }

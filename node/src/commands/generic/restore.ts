@@ -8,6 +8,7 @@
 // already-expired TTL deletes the old key (with REPLACE) and stores nothing,
 // replying OK as Redis does.
 
+import { borrowBytes } from '../../persistence/lent-bytes.js';
 import type { CommandSpec, CommandRun } from '../spec.js';
 import type { Session } from '../session.js';
 import type { Config } from '../../config/config.js';
@@ -114,7 +115,8 @@ const run: CommandRun = (s, args) => {
   const req: RestoreRequest = { key, replace, absttl, idleSec, freq, ttl, args };
   const raw = args[3]!;
   if (raw.length >= RESTORE_STEPPED_MIN_BYTES && canBlock(s)) return runStepped(s, req, raw);
-  const payload = Buffer.from(raw, 'latin1');
+  // A huge payload on a replica or inside EXEC: the parser's bytes, not a copy of the (unflattened) string.
+  const payload = borrowBytes(raw) ?? Buffer.from(raw, 'latin1');
   if (!verifyDumpPayload(payload)) return s.error(ERR_BAD_PAYLOAD);
   let value;
   try {

@@ -146,6 +146,9 @@ export function zonesFromShards(reply: Reply): Map<string, string> {
   return out;
 }
 
+/** Migration connections per source node (see migrationLane). */
+const MIGRATION_CONNECTIONS = 16;
+
 export class ClusterClient {
   private readonly conns = new Map<string, NodeConnection>();
 
@@ -153,6 +156,20 @@ export class ClusterClient {
 
   node(e: Endpoint): NodeConnection {
     const k = key(e);
+    let c = this.conns.get(k);
+    if (!c) this.conns.set(k, (c = new NodeConnection(e, this.timeoutMs)));
+    return c;
+  }
+
+  /**
+   * A connection of its own for migration lane `lane` to e (GETKEYSINSLOT and
+   * MIGRATE). MIGRATE holds its client until the target answers, so lanes
+   * sharing node(e)'s connection would wait for each other's MIGRATEs (on
+   * redis-server MIGRATE blocks the whole server anyway; on Tessera only the
+   * calling client). At most MIGRATION_CONNECTIONS per node.
+   */
+  migrationLane(e: Endpoint, lane: number): NodeConnection {
+    const k = `${key(e)}#${lane % MIGRATION_CONNECTIONS}`;
     let c = this.conns.get(k);
     if (!c) this.conns.set(k, (c = new NodeConnection(e, this.timeoutMs)));
     return c;

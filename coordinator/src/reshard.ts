@@ -100,11 +100,24 @@ class Retryable extends Error {
   override readonly name = 'Retryable';
 }
 
+/**
+ * A node's slots as a Set, built once per node object: ownerOf runs for every
+ * planned slot, and slots.includes over up to 16384 entries made it the
+ * coordinator's biggest cost. moveSlot keeps the Set in step when it edits
+ * the slots array it belongs to.
+ */
+const slotSets = new WeakMap<TopoNode, Set<number>>();
+function slotSet(n: TopoNode): Set<number> {
+  let s = slotSets.get(n);
+  if (!s) slotSets.set(n, (s = new Set(n.slots)));
+  return s;
+}
+
 /** Owner of each slot from the nodes' own lines; the planned target wins when it already claims the slot. */
 function ownerOf(t: Topology, slot: number, preferred: string | undefined): TopoNode | undefined {
   let found: TopoNode | undefined;
   for (const s of t.shards) {
-    if (s.primary.failing || !s.primary.slots.includes(slot)) continue;
+    if (s.primary.failing || !slotSet(s.primary).has(slot)) continue;
     if (s.primary.id === preferred) return s.primary;
     found ??= s.primary;
   }
@@ -193,7 +206,7 @@ export class ReshardExecutor {
       let failed: Error | undefined;
       // Lanes per source: slots are independent, and overlapping their round trips is most of the speed.
       const lanes = Math.max(1, this.opts.parallelPerSource ?? 1);
-      await Promise.all([...bySource.values()].flatMap((list) => Array.from({ length: lanes }, async () => {
+      await Promise.all([...bySource.values()].flatMap((list) => Array.from({ length: lanes }, async (_, lane) => {
         for (;;) {
           if (failed || stopped) return;
           if (this.opts.shouldStop?.()) {
@@ -203,7 +216,7 @@ export class ReshardExecutor {
           const m = list.shift();
           if (!m) return;
           try {
-            await this.moveSlot(m);
+            await this.moveSlot(m, lane);
             this.slotsDone++;
             this.opts.onSlotDone?.(this.slotsDone);
             report();
@@ -297,7 +310,7 @@ export class ReshardExecutor {
     }
   }
 
-  private async moveSlot(m: SlotMove): Promise<void> {
+  private async moveSlot(m: SlotMove, lane: number): Promise<void> {
     const t = this.topo;
     const target = resolvePrimary(t, m.to, this.members[m.to]);
     if (!target) throw new Retryable(`target ${m.to} of slot ${m.slot} is not reachable as a primary`);
@@ -308,6 +321,7 @@ export class ReshardExecutor {
     this.opts.onSlot?.(m.slot, 'start', source.id, target.id, 0);
     if (source.id !== target.id) {
       const sc = this.client.node(source);
+      const mc = this.client.migrationLane(source, lane);
       await tc.call('CLUSTER', 'SETSLOT', m.slot, 'IMPORTING', source.id);
       await sc.call('CLUSTER', 'SETSLOT', m.slot, 'MIGRATING', target.id);
       const batch = this.opts.batchKeys;
@@ -315,14 +329,14 @@ export class ReshardExecutor {
       if (!from) this.migratedFrom.set(m.slot, (from = new Set()));
       from.add(source.id);
       for (;;) {
-        const keys = await sc.callBuffer('CLUSTER', 'GETKEYSINSLOT', m.slot, batch * this.opts.pipelineDepth);
+        const keys = await mc.callBuffer('CLUSTER', 'GETKEYSINSLOT', m.slot, batch * this.opts.pipelineDepth);
         if (!Array.isArray(keys) || keys.length === 0) break;
         const cmds: (string | number | Buffer)[][] = [];
         for (let i = 0; i < keys.length; i += batch) {
           const part = keys.slice(i, i + batch) as Buffer[];
           cmds.push(['MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'KEYS', ...part]);
         }
-        const res = await sc.pipeline(cmds);
+        const res = await mc.pipeline(cmds);
         for (let i = 0; i < res.length; i++) {
           const r = res[i];
           const part = (keys.slice(i * batch, (i + 1) * batch)) as Buffer[];
@@ -364,8 +378,14 @@ export class ReshardExecutor {
     }
     const srcSlots = source.slots as number[];
     const idx = srcSlots.indexOf(m.slot);
-    if (idx >= 0 && source.id !== target.id) srcSlots.splice(idx, 1);
-    if (!target.slots.includes(m.slot)) (target.slots as number[]).push(m.slot);
+    if (idx >= 0 && source.id !== target.id) {
+      srcSlots.splice(idx, 1);
+      slotSet(source).delete(m.slot);
+    }
+    if (!slotSet(target).has(m.slot)) {
+      (target.slots as number[]).push(m.slot);
+      slotSet(target).add(m.slot);
+    }
     this.opts.onSlot?.(m.slot, 'done', source.id, target.id, slotKeys);
   }
 

@@ -329,7 +329,8 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
     ...(o.verbose ? { onSlot: (slot: number, phase: 'start' | 'done', from: string, to: string, keys: number) => ctx.out(`${Date.now()} slot ${slot} ${phase === 'start' ? 'moving' : 'moved'} ${from.slice(0, 8)} -> ${to.slice(0, 8)}${phase === 'done' ? ` (${keys} keys)` : ''}`) } : {}),
     onSlotDone: (done) => {
       doneCount++;
-      if (Date.now() - saveAt > 500) {
+      // The cluster is the truth on resume; the saved count is informative, and the file holds the whole plan.
+      if (Date.now() - saveAt > 2000) {
         writeReshardState(ctx.stateFile, { ...state, doneSlots: done });
         saveAt = Date.now();
       }

@@ -1,8 +1,8 @@
 // The socket side of MIGRATE: connections from this node to other nodes,
 // cached per host:port for 10 s of idleness (as Redis's
 // migrate_cached_sockets, at most 64 of them), each remembering the
-// database it last SELECTed. One exchange at a time per connection: a
-// second MIGRATE to the same target queues behind the first, so replies
+// database it last SELECTed. Exchanges on one connection are pipelined (up
+// to MAX_PIPELINED written ahead) and their replies read in order, so they
 // never interleave. The command logic (what to send, what a reply means)
 // lives in commands/generic/migrate.ts behind the MigrateConnector interface.
 
@@ -15,6 +15,13 @@ import { setMigrateConnector } from '../commands/generic/migrate.js';
 const CACHE_TTL_MS = 10_000;
 /** MIGRATE_SOCKET_CACHE_ITEMS. */
 const CACHE_MAX = 64;
+/**
+ * Exchanges written on one link before the first is answered. The target
+ * answers a connection's commands in order, so MIGRATEs from several clients
+ * (a coordinator moving slots in parallel) share the link pipelined instead
+ * of each waiting a round trip for the one before.
+ */
+const MAX_PIPELINED = 16;
 /** A reply line longer than this means the peer is not speaking RESP to us. */
 const MAX_REPLY_LINE_BYTES = 64 * 1024;
 
@@ -44,10 +51,10 @@ function replyOf(line: Buffer, start: number, end: number): MigrateReply {
 class CachedLink implements MigrateLink {
   lastDbid = -1;
   lastUseMs = Date.now();
-  /** Exchanges waiting for the current one to finish. */
-  readonly waiting: PendingExchange[] = [];
-  /** The exchange whose replies are being read, or null. */
-  private current: PendingExchange | null = null;
+  /** Exchanges written and not yet answered, oldest first; replies belong to the head. */
+  private readonly inflight: PendingExchange[] = [];
+  /** Exchanges beyond MAX_PIPELINED, written as earlier ones complete. */
+  private readonly waiting: PendingExchange[] = [];
   private replies: MigrateReply[] = [];
   /**
    * One timer per link, re-armed (refresh) on each exchange and each read
@@ -71,28 +78,24 @@ class CachedLink implements MigrateLink {
   }
 
   get busy(): boolean {
-    return this.current !== null || this.waiting.length > 0;
+    return this.inflight.length > 0 || this.waiting.length > 0;
   }
 
-  /** Queues or starts an exchange; its callback never runs before this returns. */
+  /** Writes (or queues) an exchange; its callback never runs before this returns. */
   submit(p: PendingExchange): void {
-    if (this.current !== null) {
-      this.waiting.push(p);
+    if (this.dead) {
+      process.nextTick(() => p.done({ replies: [], ioError: 'writing', timedOut: false }));
       return;
     }
-    if (this.dead) {
-      this.current = p;
-      this.replies = [];
-      process.nextTick(() => this.complete('writing', false));
+    if (this.inflight.length >= MAX_PIPELINED) {
+      this.waiting.push(p);
       return;
     }
     this.start(p);
   }
 
   private start(p: PendingExchange): void {
-    this.current = p;
-    this.replies = [];
-    if (this.dead) return this.complete('writing', false);
+    this.inflight.push(p);
     // The timeout is per I/O step, as Redis's syncWrite/syncReadLine: each read re-arms it.
     if (this.timer !== null && this.timerMs === p.timeoutMs) {
       this.timer.refresh();
@@ -117,7 +120,7 @@ class CachedLink implements MigrateLink {
   }
 
   private readonly progress = (): void => {
-    if (this.current !== null && this.timer !== null) this.timer.refresh();
+    if (this.inflight.length > 0 && this.timer !== null) this.timer.refresh();
   };
 
   private read(chunk: Buffer): void {
@@ -133,44 +136,49 @@ class CachedLink implements MigrateLink {
       const end = lf > at && buf[lf - 1] === CR ? lf - 1 : lf;
       const reply = replyOf(buf, at, end);
       at = lf + 1;
-      const p = this.current;
+      const p = this.inflight[0];
       // A reply with no exchange waiting for it (a late one) is dropped.
-      if (p === null) continue;
+      if (p === undefined) continue;
       this.replies.push(reply);
-      if (this.replies.length === p.replyCount) this.complete(null, false);
+      if (this.replies.length === p.replyCount) this.completeHead();
     }
     if (at < buf.length) {
       if (buf.length - at > MAX_REPLY_LINE_BYTES) return this.fail(false);
       this.partial = Buffer.from(buf.subarray(at));
     }
-    if (this.current !== null && this.timer !== null) this.timer.refresh();
+    if (this.inflight.length > 0 && this.timer !== null) this.timer.refresh();
   }
 
-  /** A socket error, close or timeout: the current exchange ends with what it has read. */
-  fail(timedOut: boolean): void {
-    if (!timedOut) this.dead = true;
-    if (this.current === null) return;
-    // Bytes still queued in the socket: the failure happened while writing.
-    this.complete(this.socket.writableLength > 0 ? 'writing' : 'reading', timedOut);
-  }
-
-  private complete(ioError: MigrateExchange['ioError'], timedOut: boolean): void {
-    const p = this.current;
-    if (p === null) return;
-    this.current = null;
+  /** The head exchange has all its replies: hand them over, let a waiting exchange in. */
+  private completeHead(): void {
+    const p = this.inflight.shift()!;
     const replies = this.replies;
     this.replies = [];
     this.lastUseMs = Date.now();
-    if (ioError !== null) {
-      this.dead = true;
-      this.broken(this);
-    }
-    try {
-      p.done({ replies, ioError, timedOut });
-    } finally {
-      const next = this.waiting.shift();
-      if (next !== undefined) this.start(next);
-    }
+    const next = this.waiting.shift();
+    if (next !== undefined) this.start(next);
+    p.done({ replies, ioError: null, timedOut: false });
+  }
+
+  /**
+   * A socket error, close or timeout: every exchange on the link ends, the
+   * head with the replies it has read, the ones behind it with none (their
+   * RESTOREs may or may not have run on the target, exactly as for a single
+   * exchange whose replies were lost; MIGRATE keeps those keys here).
+   */
+  fail(timedOut: boolean): void {
+    this.dead = true;
+    if (!this.busy) return;
+    // Bytes still queued in the socket: the failure happened while writing.
+    const ioError: MigrateExchange['ioError'] = this.socket.writableLength > 0 ? 'writing' : 'reading';
+    const ended = this.inflight.splice(0);
+    const queued = this.waiting.splice(0);
+    const headReplies = this.replies;
+    this.replies = [];
+    this.lastUseMs = Date.now();
+    this.broken(this);
+    ended.forEach((p, i) => p.done({ replies: i === 0 ? headReplies : [], ioError, timedOut }));
+    for (const p of queued) p.done({ replies: [], ioError: 'writing', timedOut: false });
   }
 
   /** Stops the timer (the link is being dropped). */

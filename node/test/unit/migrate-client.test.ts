@@ -48,9 +48,13 @@ describe('MigrateClient (scripted peer)', () => {
 
   it('reads replies split across reads, errors with their text; exchanges on a link do not interleave', async () => {
     p = await peer((sock, data) => {
-      // Each request is "n\n": answer n replies in awkward pieces.
-      const n = Number(data.toString().trim());
-      const text = '+OK\r\n'.repeat(n - 1) + '-BUSYKEY Target key name already exists.\r\n';
+      // Each request is "n\n" (pipelined requests may share a read): answer n replies each, in awkward pieces.
+      let text = '';
+      for (const line of data.toString().split('\n')) {
+        if (line === '') continue;
+        const n = Number(line);
+        text += '+OK\r\n'.repeat(n - 1) + '-BUSYKEY Target key name already exists.\r\n';
+      }
       sock.write(text.slice(0, 2));
       setTimeout(() => sock.write(text.slice(2)), 5);
     });
@@ -93,5 +97,25 @@ describe('MigrateClient (scripted peer)', () => {
     // A later exchange on the dead link fails at once (MIGRATE then reconnects).
     const again = await exchange(client, link, 'x\n', 1);
     assert.equal(again.ioError, 'writing');
+  });
+
+  it('pipelines exchanges on a link (the second is written before the first is answered); a close ends both', async () => {
+    let seen = '';
+    p = await peer((sock, data) => {
+      seen += data.toString();
+      // Answers only once both requests are in: a link that waited for the first reply would time out.
+      if (seen === 'a\nb\n') sock.write('+OK\r\n+OK\r\n-ERR x\r\n');
+      if (seen.endsWith('c\nd\n')) sock.end('+OK\r\n');
+    });
+    const link = await client.connect('127.0.0.1', PORT, 1000);
+    assert.ok(link);
+    const [a, b] = await Promise.all([exchange(client, link, 'a\n', 2, 500), exchange(client, link, 'b\n', 1, 500)]);
+    assert.deepEqual(a, { replies: [{ error: false, text: 'OK' }, { error: false, text: 'OK' }], ioError: null, timedOut: false });
+    assert.deepEqual(b, { replies: [{ error: true, text: 'ERR x' }], ioError: null, timedOut: false });
+    const [c, d] = await Promise.all([exchange(client, link, 'c\n', 2), exchange(client, link, 'd\n', 1)]);
+    assert.equal(c.ioError, 'reading');
+    assert.equal(c.replies.length, 1);
+    assert.deepEqual(d, { replies: [], ioError: 'reading', timedOut: false });
+    assert.equal(client.cached('127.0.0.1', PORT), null);
   });
 });

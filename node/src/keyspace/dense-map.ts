@@ -8,10 +8,42 @@
 // is harmless) or, if the map shrank below the cursor, moves within the
 // unvisited range. Hence every entry present for the whole scan is returned
 // at least once; entries added during the scan land on top and may be missed,
-// exactly what Redis promises.
+// exactly what Redis promises. The slots never depend on how the key -> slot
+// index is laid out, so the split below does not touch this argument.
+//
+// The index is one JS Map while small. A V8 Map doubles by rehashing every
+// entry inside the one insert that overflows it: 40-70 ms at 1M entries, a
+// stall for every client (the keyspace, or a big hash restored during a slot
+// migration). Past SPLIT_ENTRIES the index is split over SHARDS sub-Maps
+// chosen by a cheap hash of the key, so a single insert rehashes at most one
+// sub-Map: at most ~SPLIT_ENTRIES entries up to SHARDS * SPLIT_ENTRIES (4M)
+// keys, and a 64th of today's stall beyond. The one-off move costs a
+// few ms; the way back, at a quarter of that size, leaves room so a map that
+// hovers around the threshold does not move back and forth.
+
+export const SPLIT_ENTRIES = 1 << 16;
+export const JOIN_ENTRIES = 1 << 14;
+const SHARD_BITS = 6;
+export const SHARDS = 1 << SHARD_BITS;
+
+/**
+ * Stable, cheap and weak: the length and three chars (the last two, where
+ * ids and counters usually vary, and the middle one), each in its own byte
+ * lane, then a multiplicative mix whose top bits depend on all of them. It
+ * runs on every lookup in a split map, so it reads as few chars as it can; a
+ * key set that varies only elsewhere just makes some sub-Maps bigger, which
+ * is never worse than the single Map.
+ */
+export function shardOf(key: string): number {
+  const n = key.length;
+  const h = n === 0 ? 0 : key.charCodeAt(n - 1) ^ (key.charCodeAt(n >> 1) << 16) ^ (n > 1 ? key.charCodeAt(n - 2) << 8 : 0);
+  return Math.imul(h ^ Math.imul(n, 0x85ebca6b), 0x9e3779b1) >>> (32 - SHARD_BITS);
+}
 
 export class DenseMap<V> {
-  readonly index = new Map<string, number>();
+  /** The whole index while unsplit; empty once split. */
+  private one = new Map<string, number>();
+  private shards: Map<string, number>[] | null = null;
   keys: string[] = [];
   vals: V[] = [];
 
@@ -19,29 +51,44 @@ export class DenseMap<V> {
     return this.keys.length;
   }
 
+  /** True while the index is split over sub-Maps (for tests and benches). */
+  get split(): boolean {
+    return this.shards !== null;
+  }
+
+  private indexOf(key: string): Map<string, number> {
+    const s = this.shards;
+    return s === null ? this.one : s[shardOf(key)]!;
+  }
+
   has(key: string): boolean {
-    return this.index.has(key);
+    return this.indexOf(key).has(key);
   }
 
   get(key: string): V | undefined {
-    const i = this.index.get(key);
+    const i = this.indexOf(key).get(key);
     return i === undefined ? undefined : this.vals[i];
   }
 
   /** Position of key in the dense arrays, or -1. Valid until the next delete. */
   slot(key: string): number {
-    const i = this.index.get(key);
+    const i = this.indexOf(key).get(key);
     return i === undefined ? -1 : i;
   }
 
-  /** Sets key; returns its slot and whether it was newly added (in `added`). */
+  /** Sets key; returns whether it was newly added. */
   set(key: string, val: V): boolean {
-    const i = this.index.get(key);
+    let index = this.indexOf(key);
+    const i = index.get(key);
     if (i !== undefined) {
       this.vals[i] = val;
       return false;
     }
-    this.index.set(key, this.keys.length);
+    if (this.shards === null && this.keys.length >= SPLIT_ENTRIES) {
+      this.splitIndex();
+      index = this.indexOf(key);
+    }
+    index.set(key, this.keys.length);
     this.keys.push(key);
     this.vals.push(val);
     return true;
@@ -52,23 +99,46 @@ export class DenseMap<V> {
    * (so parallel arrays can mirror the move), or -1 if key was absent.
    */
   delete(key: string): number {
-    const i = this.index.get(key);
+    const index = this.indexOf(key);
+    const i = index.get(key);
     if (i === undefined) return -1;
-    this.index.delete(key);
+    index.delete(key);
     const last = this.keys.length - 1;
     if (i !== last) {
       const movedKey = this.keys[last]!;
       this.keys[i] = movedKey;
       this.vals[i] = this.vals[last]!;
-      this.index.set(movedKey, i);
+      this.indexOf(movedKey).set(movedKey, i);
     }
     this.keys.pop();
     this.vals.pop();
+    if (this.shards !== null && last < JOIN_ENTRIES) this.joinIndex();
+    return i;
+  }
+
+  /**
+   * Deletes key and shifts the entries above it down one slot, so insertion
+   * order survives (a listpack-encoded hash is ordered). O(size): only for
+   * small maps. Returns the vacated slot, or -1 if key was absent.
+   */
+  deleteInOrder(key: string): number {
+    const index = this.indexOf(key);
+    const i = index.get(key);
+    if (i === undefined) return -1;
+    index.delete(key);
+    this.keys.splice(i, 1);
+    this.vals.splice(i, 1);
+    for (let j = i; j < this.keys.length; j++) {
+      const k = this.keys[j]!;
+      this.indexOf(k).set(k, j);
+    }
+    if (this.shards !== null && this.keys.length < JOIN_ENTRIES) this.joinIndex();
     return i;
   }
 
   clear(): void {
-    this.index.clear();
+    this.one = new Map();
+    this.shards = null;
     this.keys = [];
     this.vals = [];
   }
@@ -105,5 +175,25 @@ export class DenseMap<V> {
       visit(this.keys[k]!, this.vals[k]!);
     }
     return k;
+  }
+
+  private splitIndex(): void {
+    const shards: Map<string, number>[] = [];
+    for (let s = 0; s < SHARDS; s++) shards.push(new Map());
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      shards[shardOf(k)]!.set(k, i);
+    }
+    this.shards = shards;
+    this.one = new Map();
+  }
+
+  private joinIndex(): void {
+    const one = new Map<string, number>();
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) one.set(keys[i]!, i);
+    this.one = one;
+    this.shards = null;
   }
 }

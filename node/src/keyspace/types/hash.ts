@@ -79,23 +79,13 @@ export class HashValue implements Container {
     const i = this.map.slot(field);
     if (i < 0) return false;
     const old = this.map.vals[i]!;
-    if (this.listpack) this.deleteInOrder(field, i);
+    // A listpack keeps insertion order across deletions (HGETALL on a small
+    // hash is ordered), so while compact we shift instead of swapping in the
+    // last entry: O(n) for n <= hash-max-listpack-entries, like Redis.
+    if (this.listpack) this.map.deleteInOrder(field);
     else this.map.delete(field);
     this.bytes -= ENTRY_BYTES + stringBytes(field.length) + stringBytes(old.length);
     return true;
-  }
-
-  /**
-   * A listpack keeps insertion order across deletions (HGETALL on a small
-   * hash is ordered), so while compact we shift instead of swapping in the
-   * last entry: O(n) for n <= hash-max-listpack-entries, like Redis.
-   */
-  private deleteInOrder(field: string, i: number): void {
-    const m = this.map;
-    m.index.delete(field);
-    m.keys.splice(i, 1);
-    m.vals.splice(i, 1);
-    for (let j = i; j < m.keys.length; j++) m.index.set(m.keys[j]!, j);
   }
 
   clone(): HashValue {

@@ -54,9 +54,34 @@ const NODE_TIMEOUT_MS = Number(process.env['RESHARD_NODE_TIMEOUT'] ?? 30000);
 const BIG_HASH = '{bighash}';
 const BIG_STRING = '{bigstring}';
 
-interface Sample {
-  startMs: number;
-  ms: number;
+/**
+ * Request samples in two growing Float64Arrays rather than an object per
+ * request: millions of small objects made the bench's own major GCs stall its
+ * clients for 100+ ms, which then showed up as server latency.
+ */
+class Samples {
+  private start = new Float64Array(1 << 20);
+  private dur = new Float64Array(1 << 20);
+  length = 0;
+  push(startMs: number, ms: number): void {
+    if (this.length === this.start.length) {
+      const grow = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.start = grow(this.start);
+      this.dur = grow(this.dur);
+    }
+    this.start[this.length] = startMs;
+    this.dur[this.length++] = ms;
+  }
+  /** Durations of the requests for which keep(start, duration) holds. */
+  durations(keep: (startMs: number, ms: number) => boolean): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.length; i++) if (keep(this.start[i]!, this.dur[i]!)) out.push(this.dur[i]!);
+    return out;
+  }
 }
 
 type Tool = 'redis-cli' | 'tessera';
@@ -155,7 +180,7 @@ async function load(port: number): Promise<void> {
 
 /** Random GET/SET of small keys through ioredis Redis.Cluster; every request's start and duration. */
 class Load {
-  readonly samples: Sample[] = [];
+  readonly samples = new Samples();
   errors = 0;
   private running = true;
   private loops: Promise<void>[] = [];
@@ -174,7 +199,7 @@ class Load {
       } catch {
         this.errors++;
       }
-      this.samples.push({ startMs: performance.timeOrigin + t0, ms: performance.now() - t0 });
+      this.samples.push(performance.timeOrigin + t0, performance.now() - t0);
     }
   }
   async stop(): Promise<void> {
@@ -281,8 +306,8 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
     await w.stop();
     if (r.code !== 0) throw new Error(`${kind}: reshard failed (${r.code}): ${r.tail}`);
     const moved = Number(await call(b.s.port, 'DBSIZE'));
-    const before = w.samples.filter((x) => x.startMs < moveStart).map((x) => x.ms);
-    const during = w.samples.filter((x) => x.startMs >= moveStart && x.startMs < moveEnd).map((x) => x.ms);
+    const before = w.samples.durations((start) => start < moveStart);
+    const during = w.samples.durations((start) => start >= moveStart && start < moveEnd);
     const bigKeys: Result['bigKeys'] = {};
     const slotsInOrder = [...r.slotStartMs.entries()].sort((x, y) => x[1] - y[1]);
     for (const key of STRING_MB > 0 ? [BIG_HASH, BIG_STRING] : [BIG_HASH]) {
@@ -292,7 +317,7 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
       const next = slotsInOrder.find(([, t]) => t > startMs);
       const endMs = r.slotEndMs.get(slot) ?? (next ? next[1] : moveEnd);
       // A request stalled by the big key started before its slot's window closed and ended after it opened.
-      const hit = w.samples.filter((x) => x.startMs <= endMs && x.startMs + x.ms >= startMs).map((x) => x.ms);
+      const hit = w.samples.durations((start, ms) => start <= endMs && start + ms >= startMs);
       bigKeys[key] = { slot, slotMoveMs: endMs - startMs, maxRequestMs: maxOf(hit) };
     }
     return {

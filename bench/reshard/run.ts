@@ -33,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { REPO_ROOT, cpuSeconds, sleep, startServer, type ServerKind, type ServerProcess } from '../lib/procs.js';
+import { call, until } from '../lib/redis-call.js';
 
 const KEYS = Number(process.env['RESHARD_KEYS'] ?? 1_000_000);
 const HASH_FIELDS = Number(process.env['RESHARD_HASH_FIELDS'] ?? 1_000_000);
@@ -118,24 +119,6 @@ function percentile(xs: readonly number[], p: number): number {
   if (xs.length === 0) return 0;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
-async function call(port: number, ...args: string[]): Promise<unknown> {
-  const r = new Redis({ port, lazyConnect: true });
-  await r.connect();
-  try {
-    return await r.call(args[0]!, ...args.slice(1));
-  } finally {
-    r.disconnect();
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 async function freePortPair(): Promise<number> {

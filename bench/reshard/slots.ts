@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { REPO_ROOT, sleep } from '../lib/procs.js';
+import { call, until } from '../lib/redis-call.js';
 
 type Kind = 'redis' | 'tessera' | 'baseline';
 
@@ -58,31 +59,6 @@ interface Node {
   readonly proc: ChildProcess;
   readonly pid: number;
   id: string;
-}
-
-async function call(port: number, ...args: string[]): Promise<unknown> {
-  const r = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  // A refused connect is reported by connect()'s rejection; the event would only add noise.
-  r.on('error', () => undefined);
-  await r.connect();
-  try {
-    return await r.call(args[0]!, ...args.slice(1));
-  } finally {
-    r.disconnect();
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 async function startNode(kind: Kind, port: number, dir: string): Promise<Node> {

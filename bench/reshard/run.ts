@@ -83,6 +83,18 @@ class Samples {
     for (let i = 0; i < this.length; i++) if (keep(this.start[i]!, this.dur[i]!)) out.push(this.dur[i]!);
     return out;
   }
+  /** Start time of the slowest request for which keep holds (to place a stall in the run). */
+  slowestStart(keep: (startMs: number, ms: number) => boolean): number {
+    let best = -1;
+    let at = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.dur[i]! > best && keep(this.start[i]!, this.dur[i]!)) {
+        best = this.dur[i]!;
+        at = this.start[i]!;
+      }
+    }
+    return at;
+  }
 }
 
 type Tool = 'redis-cli' | 'tessera';
@@ -99,7 +111,8 @@ interface Result {
   reshardMs: number;
   keysPerSecond: number;
   before: { p99Ms: number; maxMs: number; requests: number };
-  during: { p99Ms: number; maxMs: number; requests: number };
+  /** maxAtS: when the slowest request started, in seconds after the move started. */
+  during: { p99Ms: number; maxMs: number; requests: number; maxAtS: number };
   bigKeys: Record<string, { slot: number; slotMoveMs: number; maxRequestMs: number }>;
   clientErrors: number;
   /** CPU seconds each server used during the move (less sensitive than wall time to a busy machine). */
@@ -310,7 +323,12 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
       reshardMs: moveEnd - moveStart,
       keysPerSecond: Math.round(moved / ((moveEnd - moveStart) / 1000)),
       before: { p99Ms: percentile(before, 99), maxMs: maxOf(before), requests: before.length },
-      during: { p99Ms: percentile(during, 99), maxMs: maxOf(during), requests: during.length },
+      during: {
+        p99Ms: percentile(during, 99),
+        maxMs: maxOf(during),
+        requests: during.length,
+        maxAtS: Math.round((w.samples.slowestStart((start) => start >= moveStart && start < moveEnd) - moveStart) / 100) / 10,
+      },
       bigKeys,
       clientErrors: w.errors,
       cpuSeconds: cpu,
@@ -333,7 +351,7 @@ async function main(): Promise<void> {
     const res = await runOne(v);
     results.push(res);
     const f = (n: number): string => n.toFixed(1);
-    console.log(`${kind} (${res.tool}): ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms (${res.during.requests} req); client errors ${res.clientErrors}; server CPU s source ${res.cpuSeconds.source} target ${res.cpuSeconds.target}; load average ${res.loadAverage.start.toFixed(1)} -> ${res.loadAverage.end.toFixed(1)}`);
+    console.log(`${kind} (${res.tool}): ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms at ${res.during.maxAtS} s of ${(res.reshardMs / 1000).toFixed(1)} (${res.during.requests} req); client errors ${res.clientErrors}; server CPU s source ${res.cpuSeconds.source} target ${res.cpuSeconds.target}; load average ${res.loadAverage.start.toFixed(1)} -> ${res.loadAverage.end.toFixed(1)}`);
     for (const [k, v] of Object.entries(res.bigKeys)) console.log(`  ${k} (slot ${v.slot}): slot moved in ${v.slotMoveMs} ms, max request latency meanwhile ${f(v.maxRequestMs)} ms`);
   }
   const out = path.join(REPO_ROOT, 'bench/results');

@@ -272,6 +272,25 @@ describe(`tessera scale under load (${SERVER})`, function () {
     for (const s of d.shards) for (const rep of s.replicas) assert.notEqual(rep.zone, s.primary.zone);
   });
 
+  it('scale --remove chooses the shard a scale-in removes (dry run), and refuses a node that is not a slot-owning primary', async () => {
+    const primaries = await primariesOf(local);
+    const victim = primaries[0];
+    assert.ok(victim);
+    const dry = await tessera(['scale', '--remove', `${victim.host}:${victim.port}`, '--dry-run', '--data-dir', dataDir]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, new RegExp(`Scale in: 3 -> 2 shards; removing ${victim.host.replace(/\./g, '\\.')}:${victim.port} \\(`));
+    assert.match(dry.stdout, new RegExp(`Plan: ${victim.slots.length} slots`));
+    assert.match(dry.stdout, /Dry run: nothing changed/);
+    const replica = local.nodes.find((n) => !primaries.some((p) => p.port === n.port));
+    assert.ok(replica);
+    const notPrimary = await tessera(['scale', '--remove', `${replica.host}:${replica.port}`, '--dry-run', '--data-dir', dataDir]);
+    assert.equal(notPrimary.code, 2, notPrimary.stdout);
+    assert.match(notPrimary.stderr, /is not a primary that owns slots/);
+    const mismatch = await tessera(['scale', '--shards', '1', '--remove', `${victim.host}:${victim.port}`, '--dry-run', '--data-dir', dataDir]);
+    assert.equal(mismatch.code, 64, mismatch.stdout);
+    assert.match(mismatch.stderr, /--remove names 1 shards, but going from 3 to 1 shards removes 2/);
+  });
+
   it('scale --shards 4 (interrupted, then resumed) keeps every acknowledged write, then back to 3', async () => {
     const w = new Workload(cluster);
     w.start(4);

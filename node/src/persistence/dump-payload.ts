@@ -14,6 +14,7 @@ import {
   RdbReader,
   readObject,
   readObjectSteps,
+  writeObject,
   writeObjectSteps,
   type DecodeLimits,
   type EncodeOptions,
@@ -62,12 +63,25 @@ export function* createDumpPayloadSteps(v: Value, opts: EncodeOptions = DEFAULT_
   return w.finish();
 }
 
+/**
+ * Appends v's payload (object, version, CRC64 of both) to w in one go,
+ * checksumming in place: DUMP, and MIGRATE's batches of small keys, which
+ * copy it straight into their RESP buffer.
+ */
+export function writeDumpPayload(w: ByteWriter, v: Value, opts: EncodeOptions = DEFAULT_ENCODE_OPTIONS): void {
+  const start = w.length;
+  writeObject(w, v, opts);
+  w.u16le(RDB_VERSION);
+  const crcAt = w.length;
+  w.u32le(0);
+  w.u32le(0);
+  new Crc64().update(w.view(), start, crcAt).writeLE(w.view(), crcAt);
+}
+
 export function createDumpPayload(v: Value, opts: EncodeOptions = DEFAULT_ENCODE_OPTIONS): Buffer {
-  const steps = createDumpPayloadSteps(v, opts);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+  const w = new ByteWriter(64);
+  writeDumpPayload(w, v, opts);
+  return w.finish();
 }
 
 /** verifyDumpPayload: long enough, a version we can read, and the checksum matches. */

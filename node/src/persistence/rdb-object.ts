@@ -723,6 +723,12 @@ export function* writeObjectSteps(w: ByteWriter, v: Value, opts: EncodeOptions =
 }
 
 export function writeObject(w: ByteWriter, v: Value, opts: EncodeOptions = DEFAULT_ENCODE_OPTIONS): void {
+  if ((typeof v === 'string' || Buffer.isBuffer(v)) && v.length < BIG_STRING_BYTES) {
+    // The common value (a small string, per key when MIGRATE moves slots): no generator for it.
+    w.byte(RdbType.STRING);
+    writeString(w, v, opts.compress);
+    return;
+  }
   const steps = writeObjectSteps(w, v, opts);
   while (!steps.next().done);
 }

@@ -4,12 +4,11 @@
 // writev of ten of them) cost three allocations and a copy per key; here each
 // payload is serialised into one reused scratch writer and copied once into
 // the batch, and the socket gets a single write. The payload bytes are the
-// ones DUMP gives (createDumpPayload): RDB object, version, CRC64.
+// ones DUMP gives (writeDumpPayload): RDB object, version, CRC64.
 
 import { ByteWriter } from '../../persistence/byte-writer.js';
-import { Crc64 } from '../../persistence/crc64.js';
-import { RDB_VERSION } from '../../persistence/dump-payload.js';
-import { BIG_STRING_BYTES, RdbType, writeObject, writeString, type EncodeOptions } from '../../persistence/rdb-object.js';
+import { writeDumpPayload } from '../../persistence/dump-payload.js';
+import type { EncodeOptions } from '../../persistence/rdb-object.js';
 import type { Value } from '../../keyspace/values.js';
 
 /** A scratch writer that grew past this is dropped after use (one big value should not pin memory). */
@@ -38,20 +37,8 @@ export class RestoreBatch {
   add(key: string, ttl: number, value: Value, replace: boolean, opts: EncodeOptions): void {
     const w = scratch;
     w.length = 0;
-    if ((typeof value === 'string' || Buffer.isBuffer(value)) && value.length < BIG_STRING_BYTES) {
-      // What writeObject does for a string short of its stepped size, without a generator per key.
-      w.byte(RdbType.STRING);
-      writeString(w, value, opts.compress);
-    } else {
-      writeObject(w, value, opts);
-    }
-    w.u16le(RDB_VERSION);
-    // Room for the CRC, filled in place below (no 8-byte Buffer per key).
-    w.u32le(0);
-    w.u32le(0);
+    writeDumpPayload(w, value, opts);
     const payload = w.view();
-    const crcAt = payload.length - 8;
-    new Crc64().update(payload, 0, crcAt).writeLE(payload, crcAt);
     const ttlText = String(ttl);
     const name = this.name;
     this.out.latin1(

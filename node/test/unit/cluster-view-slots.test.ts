@@ -4,22 +4,11 @@
 // before a change keeps showing its own snapshot however the core moves
 // slots later (also after a node is forgotten and its index freed).
 import { strict as assert } from 'node:assert';
-import { ClusterCore } from '../../src/cluster/core.js';
-import { seededRandom } from '../../src/core/random.js';
 import { SLOT_COUNT, type ClusterView } from '../../src/cluster/types.js';
 import { slotOwnerOf } from '../../src/cluster/view.js';
-import { A, B, conf } from '../support/nodes-conf-fixture.js';
+import { A, B, coreOfA } from '../support/nodes-conf-fixture.js';
 
-function core(): ClusterCore {
-  return new ClusterCore({
-    myself: { id: A, shardId: '4'.repeat(40), ip: '127.0.0.1', port: 17100, busPort: 27100, hostname: '', zone: '' },
-    persisted: conf(),
-    nodeTimeoutMs: 1000,
-    requireFullCoverage: true,
-    random: seededRandom(7),
-    nowMs: 1000,
-  });
-}
+const core = coreOfA;
 
 /** Owner id per slot, from the NodeViews' own ranges (what the table must agree with). */
 function fromRanges(v: ClusterView): (string | null)[] {

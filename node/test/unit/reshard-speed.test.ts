@@ -7,10 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseNodesConf } from '../../src/cluster/nodes-conf.js';
-import { A, B, BASE, conf } from '../support/nodes-conf-fixture.js';
+import { A, B, BASE, conf, coreOfA } from '../support/nodes-conf-fixture.js';
 import { NodesConfWriter } from '../../src/server/cluster-setup.js';
-import { ClusterCore } from '../../src/cluster/core.js';
-import { seededRandom } from '../../src/core/random.js';
 
 
 async function settled(w: NodesConfWriter): Promise<void> {
@@ -59,14 +57,7 @@ describe('reshard speed: lazy nodes.conf writes', () => {
 
 describe('reshard speed: SETSLOT slot states reuse the view', () => {
   it('IMPORTING/MIGRATING/STABLE keep slotOwners and nodes, NODE rebuilds; the view is current either way', () => {
-    const core = new ClusterCore({
-      myself: { id: A, shardId: '4'.repeat(40), ip: '127.0.0.1', port: 17100, busPort: 27100, hostname: '', zone: '' },
-      persisted: conf(),
-      nodeTimeoutMs: 1000,
-      requireFullCoverage: true,
-      random: seededRandom(7),
-      nowMs: 1000,
-    });
+    const core = coreOfA();
     const v0 = core.view;
     assert.equal(core.setSlot(5, 'migrating', B), null);
     const v1 = core.view;

@@ -34,6 +34,7 @@ import path from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { REPO_ROOT, cpuSeconds, sleep, startServer, type ServerKind, type ServerProcess } from '../lib/procs.js';
 import { call, until } from '../lib/redis-call.js';
+import { ClusterLoad } from '../lib/cluster-load.js';
 
 const KEYS = Number(process.env['RESHARD_KEYS'] ?? 1_000_000);
 const HASH_FIELDS = Number(process.env['RESHARD_HASH_FIELDS'] ?? 1_000_000);
@@ -176,36 +177,6 @@ async function load(port: number): Promise<void> {
   r.disconnect();
 }
 
-/** Random GET/SET of small keys through ioredis Redis.Cluster; every request's start and duration. */
-class Load {
-  readonly samples = new Samples();
-  errors = 0;
-  private running = true;
-  private loops: Promise<void>[] = [];
-  constructor(private readonly c: Cluster) {}
-  start(): void {
-    for (let i = 0; i < CLIENTS; i++) this.loops.push(this.loop(i));
-  }
-  private async loop(i: number): Promise<void> {
-    let n = i;
-    while (this.running) {
-      const key = `key:${Math.floor(Math.random() * KEYS)}`;
-      const t0 = performance.now();
-      try {
-        if (n++ % 4 === 0) await this.c.set(key, 'w'.repeat(100));
-        else await this.c.get(key);
-      } catch {
-        this.errors++;
-      }
-      this.samples.push(performance.timeOrigin + t0, performance.now() - t0);
-    }
-  }
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.loops);
-  }
-}
-
 interface ReshardRun {
   /** When each slot started moving. */
   slotStartMs: Map<number, number>;
@@ -289,7 +260,8 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
     console.log(`${kind}: loaded ${total} keys in ${Date.now() - loadStart} ms`);
 
     cluster = new Cluster([{ host: '127.0.0.1', port: a.s.port }], { maxRedirections: 64, retryDelayOnTryAgain: 10 });
-    const w = new Load(cluster);
+    const samples = new Samples();
+    const w = new ClusterLoad(cluster, { clients: CLIENTS, keys: KEYS, valueBytes: 100, onRequest: (start, ms) => samples.push(start, ms) });
     w.start();
     await sleep(5000);
     const cpuA = cpuSeconds(a.s.pid);
@@ -304,8 +276,8 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
     await w.stop();
     if (r.code !== 0) throw new Error(`${kind}: reshard failed (${r.code}): ${r.tail}`);
     const moved = Number(await call(b.s.port, 'DBSIZE'));
-    const before = w.samples.durations((start) => start < moveStart);
-    const during = w.samples.durations((start) => start >= moveStart && start < moveEnd);
+    const before = samples.durations((start) => start < moveStart);
+    const during = samples.durations((start) => start >= moveStart && start < moveEnd);
     const bigKeys: Result['bigKeys'] = {};
     const slotsInOrder = [...r.slotStartMs.entries()].sort((x, y) => x[1] - y[1]);
     for (const key of STRING_MB > 0 ? [BIG_HASH, BIG_STRING] : [BIG_HASH]) {
@@ -315,7 +287,7 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
       const next = slotsInOrder.find(([, t]) => t > startMs);
       const endMs = r.slotEndMs.get(slot) ?? (next ? next[1] : moveEnd);
       // A request stalled by the big key started before its slot's window closed and ended after it opened.
-      const hit = w.samples.durations((start, ms) => start <= endMs && start + ms >= startMs);
+      const hit = samples.durations((start, ms) => start <= endMs && start + ms >= startMs);
       bigKeys[key] = { slot, slotMoveMs: endMs - startMs, maxRequestMs: maxOf(hit) };
     }
     return {
@@ -329,7 +301,7 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
         p99Ms: percentile(during, 99),
         maxMs: maxOf(during),
         requests: during.length,
-        maxAtS: Math.round((w.samples.slowestStart((start) => start >= moveStart && start < moveEnd) - moveStart) / 100) / 10,
+        maxAtS: Math.round((samples.slowestStart((start) => start >= moveStart && start < moveEnd) - moveStart) / 100) / 10,
       },
       bigKeys,
       clientErrors: w.errors,

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { REPO_ROOT, sleep } from '../lib/procs.js';
 import { call, until } from '../lib/redis-call.js';
+import { ClusterLoad } from '../lib/cluster-load.js';
 
 type Kind = 'redis' | 'tessera' | 'baseline';
 
@@ -110,35 +111,6 @@ function reshard(port: number, from: string, to: string, slots: number): Promise
   });
 }
 
-/** GET/SET loops through ioredis, so routing runs (and redirects are followed) while slots move. */
-class Load {
-  requests = 0;
-  errors = 0;
-  private running = true;
-  private readonly loops: Promise<void>[] = [];
-  constructor(private readonly c: Cluster) {}
-  start(): void {
-    for (let i = 0; i < CLIENTS; i++) this.loops.push(this.loop(i));
-  }
-  private async loop(i: number): Promise<void> {
-    let n = i;
-    while (this.running) {
-      const key = `key:${Math.floor(Math.random() * KEYS)}`;
-      try {
-        if (n++ % 4 === 0) await this.c.set(key, 'w'.repeat(20));
-        else await this.c.get(key);
-        this.requests++;
-      } catch {
-        this.errors++;
-      }
-    }
-  }
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.loops);
-  }
-}
-
 interface Result {
   kind: Kind;
   msPerSlot: number;
@@ -172,7 +144,7 @@ async function runOne(kind: Kind): Promise<Result> {
     const loaded = (res ?? []).filter(([e]) => e === null).length;
 
     cluster = new Cluster([{ host: '127.0.0.1', port: a.port }], { maxRedirections: 64, retryDelayOnTryAgain: 10 });
-    const w = new Load(cluster);
+    const w = new ClusterLoad(cluster, { clients: CLIENTS, keys: KEYS, valueBytes: 20 });
     if (CLIENTS > 0) {
       w.start();
       await sleep(1000);

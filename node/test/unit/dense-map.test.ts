@@ -46,32 +46,13 @@ describe('DenseMap', () => {
         let next = 0;
         const initial = Math.floor(rnd() * 300);
         for (let i = 0; i < initial; i++) m.set(`k${next++}`, 0);
-        const presentAtStart = new Set(m.keys);
-        const deletedDuring = new Set<string>();
-        const returned = new Set<string>();
-        let cursor = 0;
-        let calls = 0;
-        do {
-          const out: string[] = [];
-          cursor = m.scanKeys(cursor, 1 + Math.floor(rnd() * 20), out);
-          for (const k of out) {
-            assert.ok(m.has(k), `returned a key that does not exist: ${k}`);
-            returned.add(k);
-          }
-          // Mutate between calls: deletes of random keys, inserts, sometimes a burst.
-          const ops = Math.floor(rnd() * 15);
-          for (let o = 0; o < ops; o++) {
-            if (m.size > 0 && rnd() < 0.5) {
-              const k = m.keys[Math.floor(rnd() * m.size)]!;
-              m.delete(k);
-              deletedDuring.add(k);
-            } else {
-              m.set(`k${next++}`, 0);
-            }
-          }
-          calls++;
-          assert.ok(calls < 100_000, 'scan does not terminate');
-        } while (cursor !== 0);
+        // Mutate between calls: deletes of random keys, inserts, sometimes a burst.
+        const { presentAtStart, deletedDuring, returned } = scanWhileMutating(m, rnd, {
+          count: () => 1 + Math.floor(rnd() * 20),
+          ops: () => Math.floor(rnd() * 15),
+          deleteChance: 0.5,
+          newKey: () => `k${next++}`,
+        });
         for (const k of presentAtStart) {
           if (!deletedDuring.has(k)) assert.ok(returned.has(k), `seed ${seed} round ${round}: ${k} missed`);
         }
@@ -250,32 +231,13 @@ describe('DenseMap', () => {
           assert.equal(m.split, true);
         }
         const splitAtStart = m.split;
-        const presentAtStart = new Set(m.keys);
-        const deletedDuring = new Set<string>();
-        const returned = new Set<string>();
-        let cursor = 0;
-        let calls = 0;
-        do {
-          const out: string[] = [];
-          cursor = m.scanKeys(cursor, 200 + Math.floor(rnd() * 2_000), out);
-          for (const k of out) {
-            assert.ok(m.has(k), `returned a key that does not exist: ${k}`);
-            returned.add(k);
-          }
-          const ops = Math.floor(rnd() * 600);
-          for (let o = 0; o < ops; o++) {
-            // Biased towards `drift`, so the scan crosses the threshold.
-            if (m.size > 0 && rnd() < (drift > 0 ? 0.2 : 0.8)) {
-              const k = m.keyAt(Math.floor(rnd() * m.size))!;
-              m.delete(k);
-              deletedDuring.add(k);
-            } else {
-              m.set(`k${next++}`, 0);
-            }
-          }
-          calls++;
-          assert.ok(calls < 100_000, 'scan does not terminate');
-        } while (cursor !== 0);
+        // Deletes biased towards `drift`, so the scan crosses the threshold.
+        const { presentAtStart, deletedDuring, returned } = scanWhileMutating(m, rnd, {
+          count: () => 200 + Math.floor(rnd() * 2_000),
+          ops: () => Math.floor(rnd() * 600),
+          deleteChance: drift > 0 ? 0.2 : 0.8,
+          newKey: () => `k${next++}`,
+        });
         assert.notEqual(m.split, splitAtStart, 'the index switched during the scan');
         for (const k of presentAtStart) {
           if (!deletedDuring.has(k)) assert.ok(returned.has(k), `seed ${seed}: ${k} missed`);
@@ -284,3 +246,42 @@ describe('DenseMap', () => {
     });
   }
 });
+
+/**
+ * A full SCAN (scanKeys) of m with random inserts and deletes between the
+ * calls; every key returned must exist when returned. What the callers check
+ * Redis's guarantee with: the keys present at the start, those deleted
+ * during the scan, and those returned.
+ */
+function scanWhileMutating(
+  m: DenseMap<number>,
+  rnd: () => number,
+  o: { count: () => number; ops: () => number; deleteChance: number; newKey: () => string },
+): { presentAtStart: Set<string>; deletedDuring: Set<string>; returned: Set<string> } {
+  const presentAtStart = new Set(m.keys);
+  const deletedDuring = new Set<string>();
+  const returned = new Set<string>();
+  let cursor = 0;
+  let calls = 0;
+  do {
+    const out: string[] = [];
+    cursor = m.scanKeys(cursor, o.count(), out);
+    for (const k of out) {
+      assert.ok(m.has(k), `returned a key that does not exist: ${k}`);
+      returned.add(k);
+    }
+    const ops = o.ops();
+    for (let i = 0; i < ops; i++) {
+      if (m.size > 0 && rnd() < o.deleteChance) {
+        const k = m.keyAt(Math.floor(rnd() * m.size))!;
+        m.delete(k);
+        deletedDuring.add(k);
+      } else {
+        m.set(o.newKey(), 0);
+      }
+    }
+    calls++;
+    assert.ok(calls < 100_000, 'scan does not terminate');
+  } while (cursor !== 0);
+  return { presentAtStart, deletedDuring, returned };
+}

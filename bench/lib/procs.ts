@@ -5,7 +5,7 @@
 // leaves nothing listening on the bench ports.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,6 +145,16 @@ export async function startServer(kind: ServerKind, extraArgs: readonly string[]
   };
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
+  // BENCH_SERVER_LOG_DIR keeps each server's whole output (e.g. with
+  // TESSERA_NODE_FLAGS=--trace-gc), headed by its start time so V8's
+  // ms-since-start stamps can be placed on the bench's clock.
+  const logDir = process.env['BENCH_SERVER_LOG_DIR'];
+  if (logDir) {
+    const log = createWriteStream(path.join(logDir, `${kind}-${port}.log`));
+    log.write(`started ${Date.now()}\n`);
+    proc.stdout?.pipe(log);
+    proc.stderr?.on('data', (d: Buffer) => log.write(d));
+  }
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const pid = proc.pid;
   if (pid === undefined) throw new Error(`could not spawn ${bin}`);

@@ -86,6 +86,12 @@ class Samples {
     for (let i = 0; i < this.length; i++) if (keep(this.start[i]!, this.dur[i]!)) out.push(this.dur[i]!);
     return out;
   }
+  /** [start epoch ms, duration ms] of every request slower than `ms`. */
+  slowerThan(ms: number): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.length; i++) if (this.dur[i]! > ms) out.push([Math.round(this.start[i]!), Math.round(this.dur[i]! * 10) / 10]);
+    return out;
+  }
   /** Start time of the slowest request for which keep holds (to place a stall in the run). */
   slowestStart(keep: (startMs: number, ms: number) => boolean): number {
     let best = -1;
@@ -279,6 +285,7 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
     const before = samples.durations((start) => start < moveStart);
     const during = samples.durations((start) => start >= moveStart && start < moveEnd);
     const bigKeys: Result['bigKeys'] = {};
+    const windows: Record<string, [number, number]> = {};
     const slotsInOrder = [...r.slotStartMs.entries()].sort((x, y) => x[1] - y[1]);
     for (const key of STRING_MB > 0 ? [BIG_HASH, BIG_STRING] : [BIG_HASH]) {
       // Asked of B: A, emptied of slots, has become B's replica and may be LOADING its full sync.
@@ -289,6 +296,14 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
       // A request stalled by the big key started before its slot's window closed and ended after it opened.
       const hit = samples.durations((start, ms) => start <= endMs && start + ms >= startMs);
       bigKeys[key] = { slot, slotMoveMs: endMs - startMs, maxRequestMs: maxOf(hit) };
+      windows[key] = [startMs, endMs];
+    }
+    // With BENCH_SERVER_LOG_DIR (see procs.ts), the slow requests and the
+    // windows on the wall clock, to line them up with the servers' GC traces.
+    const logDir = process.env['BENCH_SERVER_LOG_DIR'];
+    if (logDir) {
+      const timeline = { kind, tool, source: { port: a.s.port, pid: a.s.pid }, target: { port: b.s.port, pid: b.s.pid }, moveStart, moveEnd, windows, slow: samples.slowerThan(20) };
+      writeFileSync(path.join(logDir, `timeline-${kind}-${tool}-${moveStart}.json`), JSON.stringify(timeline));
     }
     return {
       kind,

@@ -28,9 +28,12 @@ export function readTyped<T>(s: Session, key: string, cls: ValueClass<T>): T | u
   return v;
 }
 
-/** lookupKeyWrite + checkType on any database: no hit/miss counting. */
+/**
+ * lookupKeyWrite + checkType on any database: no hit/miss counting. The
+ * value may be mutated in place (a snapshot's copy-on-write is done).
+ */
 export function writeTypedIn<T>(db: Database, key: string, nowMs: number, cls: ValueClass<T>): T | undefined {
-  const v = db.read(key, nowMs);
+  const v = db.readForWrite(key, nowMs);
   if (v === undefined) return undefined;
   if (!(v instanceof cls)) throw new ReplyError(Err.wrongType);
   return v;

@@ -176,6 +176,24 @@ export class Database {
     return this.map.vals[i];
   }
 
+  /**
+   * `read` for a command that will mutate the value in place (Redis's
+   * lookupKeyWrite, but stamping the access as `read` does): a container a
+   * replication snapshot still holds is first replaced by a private clone,
+   * and the clone is returned, so the snapshot keeps the value as it was.
+   */
+  readForWrite(key: string, nowMs: number): Value | undefined {
+    const i = this.map.slot(key);
+    if (i < 0) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key, nowMs)) return undefined;
+    this.meta[i] = this.hooks.touch(this.meta[i]!);
+    const v = this.map.vals[i]!;
+    if (typeof v === 'string' || Buffer.isBuffer(v) || v.snapshotHolds === 0) return v;
+    const own = v.clone();
+    this.map.vals[i] = own;
+    return own;
+  }
+
   /** Whether key exists (honouring expiry), without touching it. */
   exists(key: string, nowMs: number): boolean {
     return this.peek(key, nowMs) !== undefined;

@@ -13,8 +13,15 @@ export interface Container {
   readonly size: number;
   /** What OBJECT ENCODING reports (Redis's encodings for the same size thresholds). */
   encoding(): string;
-  /** A deep copy (COPY, and later snapshots for replication). */
+  /** A deep copy (COPY, and copy-on-write after a snapshot). */
   clone(): Container;
+  /**
+   * How many replication snapshots still have to serialize this value. While
+   * it is above 0 the value must not change: a command about to mutate it
+   * works on a clone instead (Database.readForWrite), so taking a snapshot
+   * costs no copy of a big container up front.
+   */
+  snapshotHolds: number;
 }
 
 export type Value = string | Buffer | Container;

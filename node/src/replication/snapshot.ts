@@ -1,47 +1,51 @@
 // A point-in-time copy of the keyspace for a full sync, encoded as the
-// commands that recreate it (SELECT, SET/RPUSH/HSET/SADD/ZADD, PEXPIREAT),
-// produced in chunks so the primary streams it across event-loop turns while
-// it keeps serving clients.
+// commands that recreate it (SELECT, SET/APPEND/RPUSH/HSET/SADD/ZADD,
+// PEXPIREAT), produced in chunks so the primary streams it across event-loop
+// turns while it keeps serving clients.
 //
-// The copy is taken at once when the sync starts: for each database a
-// shallow copy of the key array, each string value by reference (JS strings
-// are immutable; a Buffer value is marked exposed, so an in-place SETRANGE
-// or SETBIT copies it first), each container cloned, and the TTLs. Later
-// writes touch only the live keyspace; they reach the replica through the
-// command stream that follows the snapshot from the offset of the copy.
+// Taking the copy must not stall the primary: Redis forks, we copy
+// references. For each database the copy is a shallow slice of the key and
+// value arrays and of the TTL table. String values are shared as they are
+// (JS strings are immutable; a Buffer value is marked exposed, so an in-place
+// SETRANGE or SETBIT copies it first). A container is not cloned: its
+// snapshotHolds count goes up, and until the snapshot has serialized it, a
+// command about to change it works on a clone (Database.readForWrite). So a
+// 1M-field hash costs nothing here, and a clone only if it is written
+// during the sync. Later writes reach the replica through the command stream
+// that follows the snapshot from the offset of the copy.
 //
-// Large containers are split across several commands of at most
-// ELEMENTS_PER_COMMAND elements (RPUSH/HSET/SADD/ZADD append), so no single
-// command is huge. Pure: no I/O.
+// No command is huge: containers are split into commands of at most
+// ELEMENTS_PER_COMMAND elements (RPUSH/HSET/SADD/ZADD append), and a long
+// string into a SET and APPENDs of STRING_PIECE_BYTES, so one chunk takes
+// milliseconds to encode and send. Pure: no I/O.
 
 import type { Database } from '../keyspace/database.js';
-import type { Value } from '../keyspace/values.js';
+import type { Container, Value } from '../keyspace/values.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { ZSetValue } from '../keyspace/types/zset.js';
-import { markExposed, stringText } from '../keyspace/types/strings.js';
+import { markExposed } from '../keyspace/types/strings.js';
 import { formatDouble } from '../resp/writer.js';
 import { encodedCommandBytes, writeCommand } from './resp-command.js';
 
 /** Elements per RPUSH/HSET/SADD/ZADD when a container is split. */
 export const ELEMENTS_PER_COMMAND = 512;
+/** Bytes per SET/APPEND of a long string value. */
+export const STRING_PIECE_BYTES = 256 * 1024;
 
 interface DbCopy {
   readonly index: number;
   readonly keys: string[];
-  readonly values: Value[];
-  /** Absolute expiry per key (NaN: none), parallel to keys. */
-  readonly expires: Float64Array;
+  /** Emptied as the snapshot goes, so a serialized value can be freed. */
+  readonly values: (Value | undefined)[];
+  /** The keys with a TTL and their absolute expiry times. */
+  readonly expiringKeys: string[];
+  readonly expiresAt: number[];
 }
 
-function copyValue(v: Value): Value {
-  if (typeof v === 'string') return v;
-  if (Buffer.isBuffer(v)) {
-    markExposed(v);
-    return v;
-  }
-  return v.clone();
+function isContainer(v: Value): v is Container {
+  return typeof v !== 'string' && !Buffer.isBuffer(v);
 }
 
 export class KeyspaceSnapshot {
@@ -49,14 +53,18 @@ export class KeyspaceSnapshot {
   private readonly commands: Generator<string[]>;
   /** A command that did not fit the last chunk. */
   private pending: string[] | null = null;
+  /** Where the generator is: containers at or after it are still held. */
+  private dbAt = 0;
+  private keyAt = 0;
+  private released = false;
   readonly keyCount: number;
   bytesProduced = 0;
 
   /**
-   * Takes the copy now (O(keys) plus the container clones). `streamDb`, when
-   * given, is selected last: the database the stream that follows is in
-   * (a replica serving a sub-replica relays its primary's stream, which will
-   * not re-select; Redis carries it in the RDB's repl-stream-db field).
+   * Takes the copy now: O(keys) array copies, no value copied. `streamDb`,
+   * when given, is selected last: the database the stream that follows is
+   * in (a replica serving a sub-replica relays its primary's stream, which
+   * will not re-select; Redis carries it in the RDB's repl-stream-db field).
    */
   constructor(
     dbs: readonly Database[],
@@ -66,15 +74,15 @@ export class KeyspaceSnapshot {
     for (const db of dbs) {
       const n = db.map.size;
       if (n === 0) continue;
-      const ks = db.map.keys.slice(0, n);
-      const vs = new Array<Value>(n);
-      const ex = new Float64Array(n);
-      const src = db.map.vals;
+      const values: (Value | undefined)[] = db.map.vals.slice(0, n);
       for (let i = 0; i < n; i++) {
-        vs[i] = copyValue(src[i]!);
-        ex[i] = db.getExpire(ks[i]!) ?? NaN;
+        const v = values[i]!;
+        if (typeof v === 'string') continue;
+        if (Buffer.isBuffer(v)) markExposed(v);
+        else v.snapshotHolds++;
       }
-      this.copies.push({ index: db.id, keys: ks, values: vs, expires: ex });
+      const e = db.expires.size;
+      this.copies.push({ index: db.id, keys: db.map.keys.slice(0, n), values, expiringKeys: db.expires.keys.slice(0, e), expiresAt: db.expires.vals.slice(0, e) });
       keys += n;
     }
     this.keyCount = keys;
@@ -86,6 +94,7 @@ export class KeyspaceSnapshot {
    * larger command goes whole), or null when the snapshot is complete.
    */
   nextChunk(targetBytes: number): Buffer | null {
+    if (this.released) return null;
     const batch: string[][] = [];
     let bytes = 0;
     for (;;) {
@@ -113,15 +122,37 @@ export class KeyspaceSnapshot {
     return out;
   }
 
-  private *generate(): Generator<string[]> {
-    for (const copy of this.copies) {
-      yield ['select', String(copy.index)];
-      for (let i = 0; i < copy.keys.length; i++) {
-        const key = copy.keys[i]!;
-        yield* valueCommands(key, copy.values[i]!);
-        const at = copy.expires[i]!;
-        if (!Number.isNaN(at)) yield ['pexpireat', key, String(at)];
+  /**
+   * Gives up the snapshot (the replica went away): the containers it has
+   * not serialized yet are writable in place again. Idempotent.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (let d = this.dbAt; d < this.copies.length; d++) {
+      const values = this.copies[d]!.values;
+      for (let i = d === this.dbAt ? this.keyAt : 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== undefined && isContainer(v)) v.snapshotHolds--;
+        values[i] = undefined;
       }
+    }
+    this.dbAt = this.copies.length;
+  }
+
+  private *generate(): Generator<string[]> {
+    for (; this.dbAt < this.copies.length; this.dbAt++, this.keyAt = 0) {
+      const copy = this.copies[this.dbAt]!;
+      yield ['select', String(copy.index)];
+      for (; this.keyAt < copy.keys.length; this.keyAt++) {
+        const v = copy.values[this.keyAt]!;
+        yield* valueCommands(copy.keys[this.keyAt]!, v);
+        // Serialized: the live value may change in place from now on.
+        copy.values[this.keyAt] = undefined;
+        if (isContainer(v)) v.snapshotHolds--;
+      }
+      // After the keys, so each PEXPIREAT finds its key.
+      for (let i = 0; i < copy.expiringKeys.length; i++) yield ['pexpireat', copy.expiringKeys[i]!, String(copy.expiresAt[i]!)];
     }
     if (this.streamDb !== null) yield ['select', String(this.streamDb)];
   }
@@ -130,7 +161,10 @@ export class KeyspaceSnapshot {
 /** The commands that recreate `key` holding `v`. */
 export function* valueCommands(key: string, v: Value): Generator<string[]> {
   if (typeof v === 'string' || Buffer.isBuffer(v)) {
-    yield ['set', key, stringText(v)];
+    const text = (from: number, to: number): string => (typeof v === 'string' ? v.slice(from, to) : v.latin1Slice(from, to));
+    const n = v.length;
+    yield ['set', key, text(0, Math.min(n, STRING_PIECE_BYTES))];
+    for (let from = STRING_PIECE_BYTES; from < n; from += STRING_PIECE_BYTES) yield ['append', key, text(from, Math.min(n, from + STRING_PIECE_BYTES))];
     return;
   }
   if (v instanceof ListValue) {

@@ -37,6 +37,8 @@ class ReplicaLink implements Transport {
   phase: 'hello' | 'snapshot' | 'online' | 'closed' = 'hello';
   rec: ReplicaRecord | null = null;
   session: Session | null = null;
+  /** The snapshot being sent (phase 'snapshot'): released if the link closes first. */
+  snapshot: KeyspaceSnapshot | null = null;
   /** Stream bytes produced while the snapshot is being sent, with their start offset. */
   queued: Buffer[] = [];
   queuedBytes = 0;
@@ -273,6 +275,7 @@ export class ReplicationPrimary {
     link.queuedFrom = decision.offset;
     const t0 = performance.now();
     const snap = new KeyspaceSnapshot(this.node.keyspace.dbs, this.relayedStreamDb());
+    link.snapshot = snap;
     this.logger.info('Snapshot copy taken', { keys: snap.keyCount, copyMs: Math.round(performance.now() - t0) });
     link.send({ kind: 'fullSyncBegin', replid: decision.replid, offset: decision.offset, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION });
     link.rec.state = 'send_bulk';
@@ -296,6 +299,7 @@ export class ReplicationPrimary {
         return;
       }
     }
+    link.snapshot = null;
     link.send({ kind: 'fullSyncEnd', chunks: seq, snapshotBytes: snap.bytesProduced });
     // Whatever this turn fed goes into the queue first, so the queue is complete.
     this.flush();
@@ -349,6 +353,8 @@ export class ReplicationPrimary {
   private closed(link: ReplicaLink): void {
     if (link.phase === 'closed') return;
     link.phase = 'closed';
+    link.snapshot?.release();
+    link.snapshot = null;
     this.links.delete(link);
     this.state.removeReplica(link.key);
     if (link.session) this.node.clients.remove(link.session);

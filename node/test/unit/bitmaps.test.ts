@@ -18,7 +18,7 @@ function setup(): { h: Harness; c: TestClient } {
 }
 
 function putList(c: TestClient, key: string): void {
-  const fake: Container = { type: 'list', bytes: 64, size: 1, encoding: () => 'listpack', clone: () => fake };
+  const fake: Container = { type: 'list', bytes: 64, size: 1, snapshotHolds: 0, encoding: () => 'listpack', clone: () => fake };
   c.session.db.set(key, fake);
 }
 

@@ -27,7 +27,7 @@ function setup(): { h: Harness; c: TestClient } {
 
 /** A stand-in value of another type, so WRONGTYPE paths do not depend on the list commands. */
 function putList(c: TestClient, key: string): void {
-  const fake: Container = { type: 'list', bytes: 64, size: 1, encoding: () => 'listpack', clone: () => fake };
+  const fake: Container = { type: 'list', bytes: 64, size: 1, snapshotHolds: 0, encoding: () => 'listpack', clone: () => fake };
   c.session.db.set(key, fake);
 }
 

@@ -33,7 +33,7 @@ export class ListBlock implements BlockRequest {
     const s = this.session;
     const ks = s.node.keyspace;
     const db = ks.db(this.db);
-    const v = db.read(key, ks.nowMs);
+    const v = db.readForWrite(key, ks.nowMs);
     if (!(v instanceof ListValue) || v.size === 0) return false;
     switch (this.kind) {
       case 'pop': {
@@ -53,7 +53,7 @@ export class ListBlock implements BlockRequest {
         s.propagate([this.fromLeft ? 'lpop' : 'rpop', key, String(this.count)]);
         return true;
       case 'move': {
-        const d = db.read(this.target, ks.nowMs);
+        const d = db.readForWrite(this.target, ks.nowMs);
         if (d !== undefined && !(d instanceof ListValue)) {
           deliverError(s, w, Err.wrongType);
           return true;

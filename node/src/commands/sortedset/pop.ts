@@ -96,7 +96,7 @@ class ZPopBlock implements BlockRequest {
     const node = this.session.node;
     const db = node.keyspace.db(this.db);
     // A key now holding another type keeps the client waiting, as in Redis.
-    const v = db.peek(key, node.keyspace.nowMs);
+    const v = db.readForWrite(key, node.keyspace.nowMs);
     if (!(v instanceof ZSetValue) || v.size === 0) return false;
     if (this.count < 0) popInto(w, this.session, this.db, db, key, v, this.max, 1, KEYED);
     else popInto(w, this.session, this.db, db, key, v, this.max, this.count, NESTED);

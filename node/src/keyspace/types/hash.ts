@@ -30,7 +30,8 @@ const ENTRY_BYTES = 40;
 
 export class HashValue implements Container {
   readonly type = 'hash' as const;
-  readonly map = new DenseMap<string>();
+  snapshotHolds = 0;
+  constructor(readonly map = new DenseMap<string>()) {}
   bytes = BASE_BYTES;
   /** False once Redis would have converted the listpack to a hashtable. */
   private listpack = true;
@@ -89,10 +90,7 @@ export class HashValue implements Container {
   }
 
   clone(): HashValue {
-    const c = new HashValue();
-    const keys = this.map.keys;
-    const vals = this.map.vals;
-    for (let i = 0; i < keys.length; i++) c.map.set(keys[i]!, vals[i]!);
+    const c = new HashValue(this.map.clone());
     c.bytes = this.bytes;
     c.listpack = this.listpack;
     return c;

@@ -19,6 +19,7 @@ const SLOT_BYTES = 8;
 
 export class ListValue implements Container {
   readonly type = 'list' as const;
+  snapshotHolds = 0;
   private ring: string[];
   private head = 0;
   private len = 0;

@@ -60,9 +60,11 @@ export function sortIntMembers(members: string[], limits: SetLimits = DEFAULT_SE
 
 export class SetValue implements Container {
   readonly type = 'set' as const;
-  readonly map = new DenseMap<true>();
+  snapshotHolds = 0;
   bytes = BASE_BYTES;
   private intset = true;
+
+  constructor(readonly map = new DenseMap<true>()) {}
 
   get size(): number {
     return this.map.size;
@@ -115,9 +117,7 @@ export class SetValue implements Container {
   }
 
   clone(): SetValue {
-    const c = new SetValue();
-    const keys = this.map.keys;
-    for (let i = 0; i < keys.length; i++) c.map.set(keys[i]!, true);
+    const c = new SetValue(this.map.clone());
     c.bytes = this.bytes;
     c.intset = this.intset;
     return c;

@@ -137,6 +137,7 @@ function before(n: ZNode, score: number, member: string): boolean {
 
 export class ZSetValue implements Container {
   readonly type = 'zset' as const;
+  snapshotHolds = 0;
   /** member -> score. */
   readonly dict = new DenseMap<number>();
   private readonly header = new ZNode('', 0, MAX_LEVEL);

@@ -230,6 +230,7 @@ function coordinatorReshard(port: number, stateDir: string): Promise<ReshardRun>
     const slotStartMs = new Map<number, number>();
     const slotEndMs = new Map<number, number>();
     let endMs = 0;
+    let summary = '';
     let buf = '';
     let tail = '';
     p.stdout.on('data', (d: Buffer) => {
@@ -240,13 +241,23 @@ function coordinatorReshard(port: number, stateDir: string): Promise<ReshardRun>
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         const m = /^(\d+) slot (\d+) (moving|moved) /.exec(line);
-        if (m) (m[3] === 'moving' ? slotStartMs : slotEndMs).set(Number(m[2]), Number(m[1]));
-        else if (line.startsWith('Moved ') && endMs === 0) endMs = Date.now();
+        if (m) {
+          // A slot retried after a recovery keeps its first start: its keys may have moved then.
+          const slot = Number(m[2]);
+          if (m[3] === 'moved') slotEndMs.set(slot, Number(m[1]));
+          else if (!slotStartMs.has(slot)) slotStartMs.set(slot, Number(m[1]));
+        } else if (line.startsWith('Moved ') && endMs === 0) {
+          endMs = Date.now();
+          summary = line;
+        } else if (/recover/i.test(line)) console.log(`  coordinator: ${line}`);
       }
     });
     p.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString('latin1')).slice(-2000)));
     p.on('error', reject);
-    p.on('exit', (code) => resolve({ slotStartMs, slotEndMs, endMs: endMs || Date.now(), code: code ?? -1, tail }));
+    p.on('exit', (code) => {
+      if (summary) console.log(`  coordinator: ${summary}`);
+      resolve({ slotStartMs, slotEndMs, endMs: endMs || Date.now(), code: code ?? -1, tail });
+    });
   });
 }
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { applyMoves, chooseFailoverReplica, chooseShardsToRemove, placeNewShards, placeReplica, planReshard, quotas, type ShardLoad } from '../src/reshard-plan.js';
 import { buildTopology, formatRanges, healthProblems, healthWarnings, isParseError, parseNodes, zoneFromAddress, SLOTS } from '../src/topology.js';
-import { pendingMoves, resolvePrimary } from '../src/reshard.js';
+import { lanesAfter, pendingMoves, RAMP_FIRST_LANES, RAMP_SLOTS_PER_LANE, resolvePrimary } from '../src/reshard.js';
 import { zonesFromShards } from '../src/client.js';
 
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -233,6 +233,17 @@ describe('coordinator planner', () => {
     it('reads zones from a CLUSTER SHARDS reply', () => {
       const reply = [['slots', [0, 16383], 'nodes', [['id', 'aaa', 'port', 7300, 'availability-zone', 'b'], ['id', 'bbb', 'port', 7301]]]];
       assert.deepEqual([...zonesFromShards(reply)], [['aaa', 'b']]);
+    });
+  });
+
+  describe('lane ramp', () => {
+    it('starts a source with a few lanes and adds one per RAMP_SLOTS_PER_LANE slots, up to --parallel', () => {
+      assert.equal(lanesAfter(0, 32), RAMP_FIRST_LANES);
+      assert.equal(lanesAfter(RAMP_SLOTS_PER_LANE - 1, 32), RAMP_FIRST_LANES);
+      assert.equal(lanesAfter(RAMP_SLOTS_PER_LANE, 32), RAMP_FIRST_LANES + 1);
+      assert.equal(lanesAfter(1_000_000, 32), 32);
+      assert.equal(lanesAfter(0, 2), 2, 'never more than asked for');
+      assert.equal(lanesAfter(0, 1), 1);
     });
   });
 });

@@ -270,7 +270,8 @@ export function encodeHandshake(h: BusHandshake): Uint8Array {
 const TAG_HANDSHAKE = (1 << 3) | 2;
 const TAG_MESSAGE = (2 << 3) | 2;
 
-function varintLength(n: number): number {
+/** Bytes of `n` (a safe non-negative integer) as a protobuf varint. */
+export function varintLength(n: number): number {
   let len = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 128);
@@ -279,7 +280,8 @@ function varintLength(n: number): number {
   return len;
 }
 
-function writeVarint(buf: Buffer, pos: number, n: number): number {
+/** Writes `n` as a protobuf varint at `pos`; returns the position after it. */
+export function writeVarint(buf: Buffer, pos: number, n: number): number {
   while (n >= 0x80) {
     buf[pos++] = (n & 0x7f) | 0x80;
     n = Math.floor(n / 128);

@@ -5,7 +5,7 @@
 // and throws ReplWireError otherwise.
 
 import type * as grpc from '@grpc/grpc-js';
-import { protoRoot, REPLICATION_SYNC_METHOD } from '../bus/codec.js';
+import { protoRoot, REPLICATION_SYNC_METHOD, varintLength, writeVarint } from '../bus/codec.js';
 
 /** 2: the primary sends its acknowledged offset (ReplAcked, CommandBatch.acked_offset). */
 export const REPL_PROTOCOL_VERSION = 2;
@@ -51,25 +51,6 @@ function idBytes(hex: string): Buffer {
   return /^[0-9a-f]{40}$/.test(hex) ? Buffer.from(hex, 'hex') : EMPTY;
 }
 
-/** Bytes of `n` (a safe non-negative integer) as a protobuf varint. */
-function varintBytes(n: number): number {
-  let len = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
-function putVarint(out: Buffer, at: number, n: number): number {
-  while (n >= 128) {
-    out[at++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  out[at++] = n;
-  return at;
-}
-
 /**
  * The two frames that carry bulk bytes (snapshot chunks, the live command
  * stream), encoded by hand: protobufjs copies a bytes field several times
@@ -79,18 +60,18 @@ function putVarint(out: Buffer, at: number, n: number): number {
  */
 function bytesFrame(frameField: number, fields: readonly (readonly [number, number])[], bytesField: number, data: Buffer): Buffer {
   let inner = 0;
-  for (const [, v] of fields) inner += 1 + varintBytes(v);
-  inner += 1 + varintBytes(data.length) + data.length;
-  const out = Buffer.allocUnsafe(1 + varintBytes(inner) + inner);
+  for (const [, v] of fields) inner += 1 + varintLength(v);
+  inner += 1 + varintLength(data.length) + data.length;
+  const out = Buffer.allocUnsafe(1 + varintLength(inner) + inner);
   let at = 0;
   out[at++] = (frameField << 3) | 2;
-  at = putVarint(out, at, inner);
+  at = writeVarint(out, at, inner);
   for (const [field, v] of fields) {
     out[at++] = field << 3;
-    at = putVarint(out, at, v);
+    at = writeVarint(out, at, v);
   }
   out[at++] = (bytesField << 3) | 2;
-  at = putVarint(out, at, data.length);
+  at = writeVarint(out, at, data.length);
   data.copy(out, at);
   return out;
 }

@@ -44,8 +44,21 @@ export class ClusterLoad {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Loops whose request had not finished `waitMs` after stop(): left behind and counted, not awaited. */
+  stuck = 0;
+
+  /**
+   * Stops the loops and waits for their last requests, at most `waitMs`: a
+   * client whose request never ends (ioredis retrying a slot map it cannot
+   * refresh) must not hang the bench; it is reported instead.
+   */
+  async stop(waitMs = 10_000): Promise<void> {
     this.running = false;
-    await Promise.all(this.loops);
+    let settled = 0;
+    const done = Promise.all(this.loops.map((l) => l.then(() => void settled++)));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+    this.stuck = this.loops.length - settled;
   }
 }

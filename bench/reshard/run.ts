@@ -124,6 +124,8 @@ interface Result {
   during: { p99Ms: number; maxMs: number; requests: number; maxAtS: number };
   bigKeys: Record<string, { slot: number; slotMoveMs: number; maxRequestMs: number }>;
   clientErrors: number;
+  /** Client requests still unanswered 10 s after the load stopped (see ClusterLoad.stop). */
+  clientStuck: number;
   /** CPU seconds each server used during the move (less sensitive than wall time to a busy machine). */
   cpuSeconds: { source: number; target: number };
   /** 1-minute load average when the move started and when it ended. */
@@ -331,6 +333,7 @@ async function runOne({ kind, tool }: Variant): Promise<Result> {
       },
       bigKeys,
       clientErrors: w.errors,
+      clientStuck: w.stuck,
       cpuSeconds: cpu,
       loadAverage,
     };
@@ -351,7 +354,7 @@ async function main(): Promise<void> {
     const res = await runOne(v);
     results.push(res);
     const f = (n: number): string => n.toFixed(1);
-    console.log(`${kind} (${res.tool}): ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms at ${res.during.maxAtS} s of ${(res.reshardMs / 1000).toFixed(1)} (${res.during.requests} req); client errors ${res.clientErrors}; server CPU s source ${res.cpuSeconds.source} target ${res.cpuSeconds.target}; load average ${res.loadAverage.start.toFixed(1)} -> ${res.loadAverage.end.toFixed(1)}`);
+    console.log(`${kind} (${res.tool}): ${res.keysMoved} keys in ${res.reshardMs} ms = ${res.keysPerSecond} keys/s; latency before p99 ${f(res.before.p99Ms)} ms max ${f(res.before.maxMs)} ms (${res.before.requests} req); during p99 ${f(res.during.p99Ms)} ms max ${f(res.during.maxMs)} ms at ${res.during.maxAtS} s of ${(res.reshardMs / 1000).toFixed(1)} (${res.during.requests} req); client errors ${res.clientErrors}${res.clientStuck > 0 ? `, ${res.clientStuck} requests never answered` : ''}; server CPU s source ${res.cpuSeconds.source} target ${res.cpuSeconds.target}; load average ${res.loadAverage.start.toFixed(1)} -> ${res.loadAverage.end.toFixed(1)}`);
     for (const [k, v] of Object.entries(res.bigKeys)) console.log(`  ${k} (slot ${v.slot}): slot moved in ${v.slotMoveMs} ms, max request latency meanwhile ${f(v.maxRequestMs)} ms`);
   }
   const out = path.join(REPO_ROOT, 'bench/results');
@@ -375,7 +378,7 @@ function markdown(when: string, confDir: string, results: readonly Result[]): st
   for (const r of results) {
     const big = (k: string): string => (r.bigKeys[k] ? f(r.bigKeys[k]!.maxRequestMs) : '-');
     lines.push(
-      `| ${r.kind} | ${r.tool} | ${r.keysPerSecond} | ${f(r.reshardMs / 1000)} | ${r.cpuSeconds.source} / ${r.cpuSeconds.target} | ${f(r.before.p99Ms)} / ${f(r.during.p99Ms)} | ${f(r.before.maxMs)} / ${f(r.during.maxMs)} | ${big(BIG_HASH)} | ${big(BIG_STRING)} | ${r.clientErrors} | ${r.loadAverage.start.toFixed(1)} / ${r.loadAverage.end.toFixed(1)} |`,
+      `| ${r.kind} | ${r.tool} | ${r.keysPerSecond} | ${f(r.reshardMs / 1000)} | ${r.cpuSeconds.source} / ${r.cpuSeconds.target} | ${f(r.before.p99Ms)} / ${f(r.during.p99Ms)} | ${f(r.before.maxMs)} / ${f(r.during.maxMs)} | ${big(BIG_HASH)} | ${big(BIG_STRING)} | ${r.clientErrors}${r.clientStuck > 0 ? ` (+${r.clientStuck} never answered)` : ''} | ${r.loadAverage.start.toFixed(1)} / ${r.loadAverage.end.toFixed(1)} |`,
     );
   }
   lines.push('');

@@ -157,7 +157,7 @@ export class ReplicationPrimary {
    * sends nothing more than before.
    */
   private get ackedFramesWanted(): boolean {
-    return this.node.config.getBool('cluster-sync-replication');
+    return this.node.config.syncReplication();
   }
 
   /**

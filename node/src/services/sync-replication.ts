@@ -68,7 +68,7 @@ export class SyncReplication {
   ) {}
 
   get enabled(): boolean {
-    return this.node.config.getBool('cluster-sync-replication');
+    return this.node.config.syncReplication();
   }
 
   private get zone(): string {

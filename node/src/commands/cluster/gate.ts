@@ -61,8 +61,8 @@ export function clusterGate(): CommandGate {
       clientAsking,
       clientReadOnly: s.readOnly,
       keyExists: (key) => db.exists(key, s.nowMs),
-      allowReadsWhenDown: cfg.getBool('cluster-allow-reads-when-down'),
-      allowPubSubShardWhenDown: cfg.getBool('cluster-allow-pubsubshard-when-down'),
+      allowReadsWhenDown: cfg.allowReadsWhenDown(),
+      allowPubSubShardWhenDown: cfg.allowPubSubShardWhenDown(),
     });
     // Most commands run here: the endpoint type (a config read) only matters for a redirect.
     return result.kind === 'local' ? null : routeError(result, endpointType(s));

@@ -15,6 +15,8 @@ export interface LoadOptions {
 export class ClusterLoad {
   requests = 0;
   errors = 0;
+  /** Loops whose request had not finished `waitMs` after stop(): left behind and counted, not awaited. */
+  stuck = 0;
   private running = true;
   private readonly loops: Promise<void>[] = [];
   private readonly value: string;
@@ -43,9 +45,6 @@ export class ClusterLoad {
       onRequest?.(performance.timeOrigin + t0, performance.now() - t0);
     }
   }
-
-  /** Loops whose request had not finished `waitMs` after stop(): left behind and counted, not awaited. */
-  stuck = 0;
 
   /**
    * Stops the loops and waits for their last requests, at most `waitMs`: a

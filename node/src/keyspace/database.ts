@@ -169,11 +169,17 @@ export class Database {
 
   /** Like peek, but stamps the LRU/LFU metadata as an access. */
   read(key: string, nowMs: number): Value | undefined {
+    const i = this.touchedSlot(key, nowMs);
+    return i < 0 ? undefined : this.map.vals[i];
+  }
+
+  /** The slot of a live key, its access stamped (read's lookup), or -1. */
+  private touchedSlot(key: string, nowMs: number): number {
     const i = this.map.slot(key);
-    if (i < 0) return undefined;
-    if (this.expires.size !== 0 && this.expireIfNeeded(key, nowMs)) return undefined;
+    if (i < 0) return -1;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key, nowMs)) return -1;
     this.meta[i] = this.hooks.touch(this.meta[i]!);
-    return this.map.vals[i];
+    return i;
   }
 
   /**
@@ -183,10 +189,8 @@ export class Database {
    * and the clone is returned, so the snapshot keeps the value as it was.
    */
   readForWrite(key: string, nowMs: number): Value | undefined {
-    const i = this.map.slot(key);
+    const i = this.touchedSlot(key, nowMs);
     if (i < 0) return undefined;
-    if (this.expires.size !== 0 && this.expireIfNeeded(key, nowMs)) return undefined;
-    this.meta[i] = this.hooks.touch(this.meta[i]!);
     const v = this.map.vals[i]!;
     if (typeof v === 'string' || Buffer.isBuffer(v) || v.snapshotHolds === 0) return v;
     const own = v.clone();

@@ -25,7 +25,7 @@ import { ListValue } from '../keyspace/types/list.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { ZSetValue } from '../keyspace/types/zset.js';
-import { markExposed } from '../keyspace/types/strings.js';
+import { markExposed, stringText } from '../keyspace/types/strings.js';
 import { formatDouble } from '../resp/writer.js';
 import { encodedCommandBytes, writeCommand } from './resp-command.js';
 
@@ -161,10 +161,14 @@ export class KeyspaceSnapshot {
 /** The commands that recreate `key` holding `v`. */
 export function* valueCommands(key: string, v: Value): Generator<string[]> {
   if (typeof v === 'string' || Buffer.isBuffer(v)) {
-    const text = (from: number, to: number): string => (typeof v === 'string' ? v.slice(from, to) : v.latin1Slice(from, to));
-    const n = v.length;
-    yield ['set', key, text(0, Math.min(n, STRING_PIECE_BYTES))];
-    for (let from = STRING_PIECE_BYTES; from < n; from += STRING_PIECE_BYTES) yield ['append', key, text(from, Math.min(n, from + STRING_PIECE_BYTES))];
+    if (v.length <= STRING_PIECE_BYTES) {
+      yield ['set', key, stringText(v)];
+      return;
+    }
+    for (let from = 0; from < v.length; from += STRING_PIECE_BYTES) {
+      const to = Math.min(v.length, from + STRING_PIECE_BYTES);
+      yield [from === 0 ? 'set' : 'append', key, typeof v === 'string' ? v.slice(from, to) : v.latin1Slice(from, to)];
+    }
     return;
   }
   if (v instanceof ListValue) {

@@ -152,7 +152,6 @@ function install(s: Session, req: RestoreRequest, value: Value, inCommand: boole
   const { key, args } = req;
   const ks = s.node.keyspace;
   const db = s.db;
-  // `absentChecked`: run() found no key in this same turn (no REPLACE), so it need not be looked up again.
   const exists = absentChecked && !req.replace ? false : db.peek(key, ks.nowMs) !== undefined;
   if (!req.replace && exists) return ERR_BUSYKEY;
   let ttl = req.ttl;

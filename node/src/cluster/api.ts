@@ -119,6 +119,14 @@ export interface ClusterCoreApi {
   receive(msg: BusMessage, nowMs: number): void;
   /** Periodic work (probing, timeouts, state); the adapter calls it every ~100 ms. */
   tick(nowMs: number): void;
+  /**
+   * Recomputes cluster_state if an event changed what it depends on. Redis
+   * does this before sleeping, after every turn of its event loop; the
+   * adapter calls it once per turn after admin commands and bus messages, so
+   * DELSLOTS followed by SETSLOT NODE is never seen as a down cluster for
+   * the ~100 ms until the next tick.
+   */
+  settleState(nowMs: number): void;
   /** The adapter's link to a peer came up or went down. */
   linkChanged(target: BusTarget, connected: boolean, nowMs: number): void;
 

@@ -1308,6 +1308,13 @@ export class ClusterCore implements ClusterCoreApi {
     return out;
   }
 
+  settleState(nowMs: number): void {
+    assert(Number.isFinite(nowMs), 'nowMs is a finite number');
+    if (!this.stateDirty) return;
+    this.lastNowMs = nowMs;
+    this.updateState(nowMs);
+  }
+
   private updateState(nowMs: number): void {
     if (!this.stateDirty) return;
     if (this.myself.primary && this.state === 'fail' && nowMs - this.startMs < WRITABLE_DELAY_MS) return;

@@ -72,6 +72,14 @@ export class ClusterRuntime {
   /** A tick scheduled at core.nextWakeMs() (an election start), ahead of the periodic one. */
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakeAtMs = Infinity;
+  /** A settleState queued for the end of this event-loop turn (Redis's beforeSleep). */
+  private settleQueued = false;
+  private readonly settleNow = (): void => {
+    this.settleQueued = false;
+    if (this.stopped) return;
+    this.core.settleState(this.clock());
+    this.drain();
+  };
   private stopped = false;
 
   constructor(
@@ -120,6 +128,7 @@ export class ClusterRuntime {
   run<T>(op: (core: ClusterCoreApi, nowMs: number) => T): T {
     const result = op(this.core, this.clock());
     this.drain();
+    this.queueSettle();
     return result;
   }
 
@@ -172,6 +181,12 @@ export class ClusterRuntime {
     };
   }
 
+  private queueSettle(): void {
+    if (this.settleQueued) return;
+    this.settleQueued = true;
+    setImmediate(this.settleNow);
+  }
+
   private tick(): void {
     if (this.stopped) return;
     const now = this.clock();
@@ -212,6 +227,7 @@ export class ClusterRuntime {
       });
     }
     this.drain();
+    this.queueSettle();
   }
 
   private linkChanged(target: BusTarget, connected: boolean): void {

@@ -88,6 +88,7 @@ class FakeCore implements ClusterCoreApi {
     if (msg.kind === 'publish') this.effects.push({ kind: 'deliver-publish', channel: msg.channel, message: msg.message, sharded: msg.sharded });
   }
 
+  settleState(_nowMs: number): void {}
   tick(_nowMs: number): void {
     this.ticks++;
     for (const to of this.peers.values()) this.out.push({ to, msg: { kind: 'ping', header: this.header(), gossip: [] } });

@@ -48,6 +48,22 @@ describe('cluster core admin', () => {
     assert.deepEqual(c.view.nodes.get(c.myId)!.slots, []);
   });
 
+  it('settleState recomputes cluster_state after an admin change without waiting for a tick', () => {
+    const c = core();
+    assert.equal(c.addSlots([...Array(16384).keys()]), null);
+    c.tick(2500); // past the 2 s writable delay of a fresh primary
+    assert.equal(c.clusterState, 'ok');
+    assert.equal(c.delSlots([42]), null);
+    assert.equal(c.clusterState, 'ok', 'unchanged until the adapter settles');
+    c.settleState(2510);
+    assert.equal(c.clusterState, 'fail');
+    assert.equal(c.addSlots([42]), null);
+    c.settleState(2520);
+    assert.equal(c.clusterState, 'ok');
+    c.settleState(2530); // nothing changed: a no-op
+    assert.equal(c.clusterState, 'ok');
+  });
+
   it('FORGET, REPLICATE and SET-CONFIG-EPOCH errors as Redis', () => {
     const c = core();
     assert.equal(c.forget(c.myId, 0), "ERR I tried hard but I can't forget myself...");

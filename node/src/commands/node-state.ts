@@ -9,6 +9,7 @@ import type { Config } from '../config/config.js';
 import { ServerStats } from '../services/stats.js';
 import { ClientRegistry } from '../services/clients.js';
 import { WatchRegistry } from '../services/watch.js';
+import { KeyGuards } from '../services/key-guards.js';
 import { PubSubHub } from '../services/pubsub.js';
 import { BlockingRegistry } from '../services/blocking.js';
 import { SlowLog } from '../services/slowlog.js';
@@ -77,6 +78,8 @@ export class NodeState {
   readonly stats = new ServerStats();
   readonly clients = new ClientRegistry();
   readonly watches = new WatchRegistry();
+  /** Keys MIGRATE has sent and not yet deleted (commands/generic/migrate.ts). */
+  readonly keyGuards = new KeyGuards();
   readonly pubsub: PubSubHub;
   readonly blocking: BlockingRegistry;
   readonly host: NodeHost;
@@ -133,10 +136,12 @@ export class NodeState {
       },
       keyModified: (db, key) => {
         this.watches.touched(db, key);
+        this.keyGuards.touched(db, key);
         this.blocking.keyModified(db, key);
       },
       dbFlushed: (db) => {
         this.watches.flushed(db);
+        this.keyGuards.flushed(db);
         this.blocking.databaseChanged(db);
       },
     };

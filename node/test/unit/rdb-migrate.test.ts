@@ -168,7 +168,7 @@ describe('MIGRATE (scripted target)', () => {
     assert.equal(c.run('GET', 'k'), 'v');
   });
 
-  it('a batch of small keys carries the payloads DUMP gives, TTLs included, and releases its watcher', async () => {
+  it('a batch of small keys carries the payloads DUMP gives, TTLs included, and releases its guard', async () => {
     const h = new Harness();
     const target = new ScriptedTarget();
     setMigrateConnector(h.node, target);
@@ -200,7 +200,7 @@ describe('MIGRATE (scripted target)', () => {
     );
     assert.ok(Number(restores[3]![2]) <= 50000);
     assert.equal(c.run('EXISTS', ...keys), 0);
-    assert.ok(h.node.watches.isEmpty, 'no watcher left behind');
+    assert.ok(h.node.keyGuards.isEmpty, 'no guard left behind');
   });
 
   it('in a batch, keys written or deleted in flight are re-sent (REPLACE) or deleted there before they go here', async () => {
@@ -230,7 +230,7 @@ describe('MIGRATE (scripted target)', () => {
     assert.equal(byKey.get('b')![0], 'RESTORE');
     assert.equal(byKey.get('b')![3], newDump);
     assert.equal(byKey.get('b')![4], 'REPLACE');
-    assert.ok(h.node.watches.isEmpty, 'no watcher left behind');
+    assert.ok(h.node.keyGuards.isEmpty, 'no guard left behind');
   });
 
   it('a key that keeps changing stays here and MIGRATE says so after a few rounds', async () => {
@@ -254,7 +254,7 @@ describe('MIGRATE (scripted target)', () => {
     assert.match(replies[0].message, /^ERR MIGRATE gave up/);
     assert.equal(other.run('EXISTS', 'k'), 1);
     assert.equal(other.run('EXISTS', 'calm'), 0);
-    assert.ok(h.node.watches.isEmpty, 'no watcher left behind');
+    assert.ok(h.node.keyGuards.isEmpty, 'no guard left behind');
   });
 
   it('connects when no connection is cached', async () => {

@@ -11,16 +11,16 @@
 // key is on exactly one side.
 //
 // Other clients keep running meanwhile, so a key may change after it was
-// serialised. Keys are WATCHed (private watchers, not clients) from their
-// snapshot on; a key that changed is re-sent with REPLACE (or DELeted on the
+// serialised. Keys are guarded (services/key-guards.ts) from their snapshot
+// on; a key that changed is re-sent with REPLACE (or DELeted on the
 // target if it is gone here) before the local copy is removed, for a few
 // rounds; a key that keeps changing stays here and the command fails. A
 // batch of small keys (what resharding sends) is serialised in the turn of
-// the command into one buffer, watched by one watcher for the whole batch,
-// and driven by callbacks rather than promises: if that watcher fires, every
+// the command into one buffer, under one guard for the whole batch, and
+// driven by callbacks rather than promises: if that guard is dirtied, every
 // acknowledged key of the batch is re-sent (rare, and harmless). Large
 // values are serialised in bounded steps with the event loop let go between
-// them, each watched on its own; a value written to during that is
+// them, each guarded on its own; a value written to during that is
 // re-serialised in one go.
 //
 // Replies and errors are Redis's (migrateCommand): +NOKEY when no key
@@ -35,7 +35,7 @@ import type { NodeState } from '../node-state.js';
 import type { ReplyWriter } from '../../resp/writer.js';
 import type { Database } from '../../keyspace/database.js';
 import type { Value } from '../../keyspace/values.js';
-import { Session as SessionClass, type Transport } from '../session.js';
+import { KeyGuard } from '../../services/key-guards.js';
 import { Err } from '../../core/errors.js';
 import { is, parseInteger } from '../args.js';
 import { encodeCommand } from '../../resp/decoder.js';
@@ -97,20 +97,9 @@ const IOERR_CONNECT = 'IOERR error or timeout connecting to the client';
 const STEPS_PER_PAUSE = 1;
 /** Rounds of re-sending keys written during the migration before giving up on them. */
 const MAX_RESYNC_ROUNDS = 5;
-/** Idle watchers kept per node for reuse. */
-const WATCHER_POOL_MAX = 64;
 
 /** What `s.blocked` holds while a MIGRATE is in flight. */
 const MIGRATING = Object.freeze({ migrate: true });
-
-/** A watcher that is not a client: WATCH bookkeeping only, to learn that a key changed. */
-const NO_TRANSPORT: Transport = {
-  write() {},
-  close() {},
-  remoteAddress: '',
-  localAddress: '',
-  fd: -1,
-};
 
 interface Request {
   readonly s: Session;
@@ -127,22 +116,22 @@ interface Request {
   readonly keys: string[];
   readonly connector: MigrateConnector;
   readonly opts: EncodeOptions;
-  /** Every watcher this MIGRATE holds (released when it replies). */
-  readonly watchers: Session[];
+  /** Every guard this MIGRATE holds (released when it replies). */
+  readonly guards: KeyGuard[];
   /** The reply was given (a late callback must not give another). */
   replied: boolean;
 }
 
-/** One key's snapshot: what was sent, and a watcher that says whether it may have changed since. */
+/** One key's snapshot: what was sent, and a guard that says whether it may have changed since. */
 interface Entry {
   readonly key: string;
   /**
-   * Watches this key since the snapshot. In the first batch of small keys it
-   * is shared by the whole batch (one watcher, not one per key): dirty then
+   * Guards this key since the snapshot. In the first batch of small keys it
+   * is shared by the whole batch (one guard, not one per key): dirty then
    * means that some key of the batch changed, and every acknowledged key is
    * re-sent, which is rare and safe (the re-send carries REPLACE).
    */
-  readonly watcher: Session;
+  readonly guard: KeyGuard;
   /** RESTORE frame (one or more chunks), or a DEL frame when the key vanished locally (re-sync rounds). */
   readonly frame: readonly Buffer[];
 }
@@ -252,7 +241,7 @@ export const migrate = {
       keys,
       connector,
       opts: encodeOptions(s.node.config),
-      watchers: [],
+      guards: [],
       replied: false,
     };
     s.blocked = MIGRATING;
@@ -289,12 +278,13 @@ function guarded(req: Request, step: () => void): void {
   }
 }
 
-/** Releases the watchers, delivers the reply and lets the client's next command run (once). */
+/** Releases the guards, delivers the reply and lets the client's next command run (once). */
 function finish(req: Request, reply: (w: ReplyWriter) => void): void {
   if (req.replied) return;
   req.replied = true;
-  for (const w of req.watchers) releaseWatcher(req, w);
-  req.watchers.length = 0;
+  const guards = req.s.node.keyGuards;
+  for (const g of req.guards) guards.release(g);
+  req.guards.length = 0;
   const s = req.s;
   s.blocked = null;
   s.node.deliver(s, (w) => {
@@ -310,32 +300,18 @@ function error(s: Session, message: string): (w: ReplyWriter) => void {
   return (w) => w.error(message);
 }
 
-const watcherPools = new WeakMap<NodeState, Session[]>();
-
-/** A watcher (from the node's pool if one is idle), counted in req.watchers. */
-function newWatcher(req: Request): Session {
-  const node = req.s.node;
-  const w = watcherPools.get(node)?.pop() ?? new SessionClass(node, NO_TRANSPORT, req.s.out, -1);
-  req.watchers.push(w);
-  return w;
+/** A new guard, counted in req.guards. */
+function newGuard(req: Request): KeyGuard {
+  const g = new KeyGuard(req.dbIndex);
+  req.guards.push(g);
+  return g;
 }
 
-function releaseWatcher(req: Request, w: Session): void {
-  const node = req.s.node;
-  node.watches.unwatchAll(w);
-  let pool = watcherPools.get(node);
-  if (pool === undefined) {
-    pool = [];
-    watcherPools.set(node, pool);
-  }
-  if (pool.length < WATCHER_POOL_MAX) pool.push(w);
-}
-
-/** A new watcher of one key. */
-function watchKey(req: Request, key: string): Session {
-  const w = newWatcher(req);
-  req.s.node.watches.watch(w, req.dbIndex, key);
-  return w;
+/** A new guard of one key. */
+function guardKey(req: Request, key: string): KeyGuard {
+  const g = newGuard(req);
+  req.s.node.keyGuards.guard(g, key);
+  return g;
 }
 
 /** Values at most this big are serialised in one go (no event-loop pause): the common case. */
@@ -378,11 +354,12 @@ function commandName(req: Request): string {
 
 /**
  * The first batch when every value is small: all keys serialised now (in
- * the command's turn) into one Buffer, watched by one watcher from now on.
+ * the command's turn) into one Buffer, under one guard from now on.
  */
 function smallBatch(req: Request, values: readonly Value[]): Batch {
   const batch = new RestoreBatch(commandName(req));
-  const watcher = newWatcher(req);
+  const guard = newGuard(req);
+  const guards = req.s.node.keyGuards;
   const entries: Entry[] = [];
   const keys = req.keys;
   for (let i = 0; i < keys.length; i++) {
@@ -392,8 +369,8 @@ function smallBatch(req: Request, values: readonly Value[]): Batch {
     const ttl = ttlOf(req, key);
     if (ttl === null) continue;
     batch.add(key, ttl, value, req.replace, req.opts);
-    req.s.node.watches.watch(watcher, req.dbIndex, key);
-    entries.push({ key, watcher, frame: NO_FRAME });
+    guards.guard(guard, key);
+    entries.push({ key, guard, frame: NO_FRAME });
   }
   return { entries, chunks: entries.length > 0 ? [batch.take()] : [] };
 }
@@ -438,19 +415,19 @@ async function snapshotStepped(req: Request, key: string, replace: boolean): Pro
 async function consistentEntry(req: Request, key: string, replace: boolean): Promise<Entry | null> {
   const value = req.db.peek(key, req.s.node.keyspace.nowMs);
   if (value === undefined) return null;
-  let watcher = watchKey(req, key);
+  let guard = guardKey(req, key);
   let frame: Buffer[] | null;
   if (isSmall(value)) {
     frame = snapshotNow(req, key, replace);
   } else {
     frame = await snapshotStepped(req, key, replace);
-    if (watcher.watchDirty) {
-      watcher = watchKey(req, key);
+    if (guard.dirty) {
+      guard = guardKey(req, key);
       frame = snapshotNow(req, key, replace);
     }
   }
   if (frame === null) return null;
-  return { key, watcher, frame };
+  return { key, guard, frame };
 }
 
 /** The first batch when some value is big (serialised over several turns). */
@@ -548,9 +525,9 @@ function afterRound(req: Request, result: BatchResult, round: number, firstError
   const stale: Entry[] = [];
   const deleted: string[] = [];
   if (!req.copy) {
-    // Decide before deleting anything: our own deletes dirty a watcher shared by the batch.
+    // Decide before deleting anything: our own deletes dirty a guard shared by the batch.
     const clean: Entry[] = [];
-    for (const e of result.acked) (e.watcher.watchDirty ? stale : clean).push(e);
+    for (const e of result.acked) (e.guard.dirty ? stale : clean).push(e);
     for (const e of clean) {
       // The target holds exactly what is here: the key now lives there only.
       if (req.db.delete(e.key)) {
@@ -574,13 +551,13 @@ function afterRound(req: Request, result: BatchResult, round: number, firstError
   );
 }
 
-/** Written while in flight: the newer values (or a DEL there for a key gone here), each watched again. */
+/** Written while in flight: the newer values (or a DEL there for a key gone here), each guarded again. */
 async function resync(req: Request, stale: readonly Entry[]): Promise<Batch> {
   const next: Entry[] = [];
   for (const e of stale) {
     const fresh = await consistentEntry(req, e.key, true);
     if (fresh !== null) next.push(fresh);
-    else next.push({ key: e.key, watcher: watchKey(req, e.key), frame: [encodeCommand(['DEL', e.key])] });
+    else next.push({ key: e.key, guard: guardKey(req, e.key), frame: [encodeCommand(['DEL', e.key])] });
   }
   return batchOf(next);
 }

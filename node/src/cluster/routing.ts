@@ -78,8 +78,6 @@ export function route(view: ClusterView, q: RouteQuery): Route {
   let migrating = false;
   let importing = false;
   let multipleKeys = false;
-  let missingKeys = 0;
-  let existingKeys = 0;
   let write = false;
   let shardPubSub = false;
   let askingCommand = false;
@@ -111,11 +109,6 @@ export function route(view: ClusterView, q: RouteQuery): Route {
         if (keyslot !== slot) return { kind: 'crossslot' };
         multipleKeys = true;
       }
-      if (migrating || importing) {
-        // Shard channels are not keys of the keyspace: they never count as missing.
-        if (!cmd.shardPubSub && !q.keyExists(key)) missingKeys++;
-        else existingKeys++;
-      }
     }
   }
   if (owner === null) return LOCAL;
@@ -129,8 +122,13 @@ export function route(view: ClusterView, q: RouteQuery): Route {
 
   if ((migrating || importing) && migrateCommand) return LOCAL;
 
+  // Keys are looked up only where the answer changes the outcome: Redis
+  // counts them for every command in an open slot, but a single-key command
+  // on the importing side (each RESTORE-ASKING of a migration) and MIGRATE
+  // itself never use the count, and a lookup in a big keyspace is not free.
+  const missingKeys = migrating || (importing && multipleKeys && (q.clientAsking || askingCommand)) ? countMissing(q) : 0;
   if (migrating && missingKeys > 0) {
-    if (existingKeys > 0) return { kind: 'tryagain' };
+    if (missingKeys < keyCount(q)) return { kind: 'tryagain' };
     const target = view.nodes.get(view.migrating.get(slot)!);
     // A target we no longer know cannot take the keys: serve what we have.
     if (target) return { kind: 'ask', slot, node: target };
@@ -144,6 +142,22 @@ export function route(view: ClusterView, q: RouteQuery): Route {
   if ((q.clientReadOnly || shardPubSub) && !write && meIsReplica && me.primaryId === owner.id) return LOCAL;
 
   return owner.id === view.myId ? LOCAL : { kind: 'moved', slot, node: owner };
+}
+
+/** Keys of the query missing here; shard channels are not keys of the keyspace and never count as missing. */
+function countMissing(q: RouteQuery): number {
+  let missing = 0;
+  for (const cmd of q.commands) {
+    if (cmd.shardPubSub) continue;
+    for (const key of cmd.keys) if (!q.keyExists(key)) missing++;
+  }
+  return missing;
+}
+
+function keyCount(q: RouteQuery): number {
+  let n = 0;
+  for (const cmd of q.commands) n += cmd.keys.length;
+  return n;
 }
 
 export type EndpointType = 'ip' | 'hostname' | 'unknown-endpoint';

@@ -231,10 +231,22 @@ export class Database {
     this.hooks.modified(this, key);
   }
 
+  /**
+   * Adds key, which peek() reported absent earlier in this same turn (RESTORE
+   * checks BUSYKEY first), without a second lookup. A key that peek() hid
+   * because paused expiry keeps it (it has a TTL) is replaced as set() would.
+   */
+  create(key: string, value: Value): void {
+    if (this.expires.size !== 0 && this.expires.has(key)) return this.set(key, value);
+    this.insert(key, value, this.hooks.initialMeta());
+    this.hooks.modified(this, key);
+  }
+
+  /** Adds a key known to be absent. */
   private insert(key: string, value: Value, meta: number): void {
     const n = this.map.size;
     this.grow(n + 1);
-    this.map.set(key, value);
+    this.map.add(key, value);
     if (this.slotIndex !== null) this.slotIndex.add(key);
     this.meta[n] = meta;
     this.sizes[n] = 0;

@@ -155,6 +155,23 @@ describe('cluster routing (getNodeByQuery as a table)', () => {
     route(view({ owner: 'me' }), { commands: [mget(K1, K2)], clientAsking: false, clientReadOnly: false, keyExists: () => (asked++, true), allowReadsWhenDown: false, allowPubSubShardWhenDown: true });
     assert.equal(asked, 0);
   });
+
+  it('does not look up keys whose presence cannot change the outcome (MIGRATE, a single key imported)', () => {
+    const ask = (v: Parameters<typeof view>[0], cmd: RoutedCommand, asking: boolean): number => {
+      let asked = 0;
+      route(view(v), { commands: [cmd], clientAsking: asking, clientReadOnly: false, keyExists: () => (asked++, true), allowReadsWhenDown: false, allowPubSubShardWhenDown: true });
+      return asked;
+    };
+    const migrate: RoutedCommand = { keys: [K1, K2], write: true, shardPubSub: false, asking: false, migrate: true };
+    const restoreAsking: RoutedCommand = { keys: [K1], write: true, shardPubSub: false, asking: true };
+    assert.equal(ask({ owner: 'me', migrating: true }, migrate, false), 0);
+    assert.equal(ask({ owner: 'b', importing: true }, restoreAsking, false), 0);
+    assert.equal(ask({ owner: 'b', importing: true }, set(K1), true), 0);
+    assert.equal(ask({ owner: 'b', importing: true }, mget(K1, K2), false), 0, 'no ASKING: MOVED whatever is here');
+    // Where the answer matters, every key is asked about.
+    assert.equal(ask({ owner: 'b', importing: true }, mget(K1, K2), true), 2);
+    assert.equal(ask({ owner: 'me', migrating: true }, get(K1), false), 1);
+  });
 });
 
 // The migration matrix: every command kind x slot state x ASKING x READONLY x

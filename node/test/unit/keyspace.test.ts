@@ -56,6 +56,24 @@ describe('keyspace core', () => {
       assert.equal(db.size, 0);
       assert.deepEqual(events, ['x:expired:k@0']);
     });
+
+    it('create() after a peek that missed: a new key, or the hidden due key replaced as set() would', () => {
+      const { ks } = keyspace();
+      const db = ks.db(0);
+      assert.equal(db.peek('n', ks.nowMs), undefined);
+      db.create('n', 'new');
+      assert.equal(db.peek('n', ks.nowMs), 'new');
+      db.set('k', 'old');
+      db.setExpire('k', T0 + 10);
+      ks.expiryPaused = true;
+      ks.nowMs = T0 + 10;
+      assert.equal(db.peek('k', ks.nowMs), undefined, 'due and hidden, but kept');
+      db.create('k', 'fresh');
+      assert.equal(db.size, 2, 'replaced, not added twice');
+      assert.equal(db.getExpire('k'), undefined, 'the TTL went with the old value');
+      ks.expiryPaused = false;
+      assert.equal(db.peek('k', ks.nowMs), 'fresh');
+    });
   });
 
   describe('memory accounting', () => {

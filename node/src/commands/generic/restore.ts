@@ -163,7 +163,8 @@ function install(s: Session, req: RestoreRequest, value: Value, inCommand: boole
     if (inCommand || deleted) s.propagate(['del', key]);
     return null;
   }
-  db.set(key, value);
+  // Absent here by now: never there, or just deleted by REPLACE.
+  db.create(key, value);
   if (ttl !== 0) db.setExpire(key, ttl);
   // Replicas get the absolute expiry time (Redis rewrites the TTL and adds ABSTTL).
   if (ttl !== 0 && !req.absttl) s.propagate([...args.slice(0, 2), String(ttl), ...args.slice(3), 'absttl']);

@@ -4,6 +4,7 @@ import { EXPIRE_OVERHEAD_BYTES, KEY_OVERHEAD_BYTES } from '../../src/keyspace/da
 import { stringBytes } from '../../src/keyspace/values.js';
 import { seededRandom } from '../../src/core/random.js';
 import { Harness } from '../support/harness.js';
+import { keySlot } from '../../src/cluster/keyslot.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -74,6 +75,64 @@ describe('keyspace core', () => {
       ks.expiryPaused = false;
       assert.equal(db.peek('k', ks.nowMs), 'fresh');
     });
+  });
+
+  describe('slot index (cluster mode)', () => {
+    for (const seed of [1, 2, 3]) {
+      it(`lists each slot's keys in insertion order through adds, deletes, flush and SWAPDB (seed ${seed})`, () => {
+        const { ks } = keyspace();
+        const db = ks.db(0);
+        const rnd = seededRandom(seed);
+        // Keys present before the index is turned on are indexed too.
+        for (let i = 0; i < 50; i++) db.set(`{t${i % 7}}pre${i}`, 'v');
+        db.enableSlotIndex();
+        const model = new Map<number, string[]>();
+        for (let i = 0; i < 50; i++) {
+          const k = `{t${i % 7}}pre${i}`;
+          const slot = keySlot(k);
+          model.set(slot, [...(model.get(slot) ?? []), k]);
+        }
+        const present = (): string[] => [...model.values()].flat();
+        let next = 0;
+        for (let step = 0; step < 4000; step++) {
+          const r = rnd();
+          const keys = present();
+          if (r < 0.45 && keys.length > 0) {
+            // Deleting any key moves the top dense entry into its hole.
+            const k = keys[Math.floor(rnd() * keys.length)]!;
+            assert.ok(db.delete(k));
+            const list = model.get(keySlot(k))!;
+            list.splice(list.indexOf(k), 1);
+          } else if (r < 0.55 && keys.length > 0) {
+            db.set(keys[Math.floor(rnd() * keys.length)]!, 'overwritten'); // no index change
+          } else {
+            const k = `{t${Math.floor(rnd() * 7)}}n${next++}`;
+            if (rnd() < 0.5) db.set(k, 'v');
+            else db.create(k, 'v');
+            const slot = keySlot(k);
+            model.set(slot, [...(model.get(slot) ?? []), k]);
+          }
+          if (step % 500 === 0 || step === 3999) {
+            for (const [slot, list] of model) {
+              assert.equal(db.slotIndex!.count(slot), list.length);
+              assert.deepEqual(db.keysInSlot(slot, 1_000_000), list);
+              assert.deepEqual(db.keysInSlot(slot, 3), list.slice(0, 3));
+            }
+          }
+        }
+        const other = ks.db(1);
+        other.enableSlotIndex();
+        other.set('{t0}elsewhere', 'v');
+        db.swapWith(other);
+        assert.deepEqual(db.keysInSlot(keySlot('{t0}'), 10), ['{t0}elsewhere']);
+        assert.deepEqual(other.keysInSlot(keySlot('{t1}'), 1_000_000), model.get(keySlot('{t1}')) ?? []);
+        other.flush();
+        assert.equal(other.slotIndex!.count(keySlot('{t1}')), 0);
+        assert.deepEqual(other.keysInSlot(keySlot('{t1}'), 10), []);
+        other.set('{t1}again', 'v');
+        assert.deepEqual(other.keysInSlot(keySlot('{t1}'), 10), ['{t1}again']);
+      });
+    }
   });
 
   describe('memory accounting', () => {

@@ -10,6 +10,6 @@ export const getkeysinslot = sub('getkeysinslot', 4, ['stale'], 'Return local ke
   const max = parseInt64(args[3]!);
   if (slot === null || max === null) throw new ReplyError(Err.notInteger);
   if (slot < 0n || slot >= BigInt(SLOT_COUNT) || max < 0n) throw new ReplyError('ERR Invalid slot or number of keys');
-  const keys = s.node.keyspace.db(0).slotIndex?.keys(Number(slot), max > 1_000_000_000n ? 1_000_000_000 : Number(max)) ?? [];
+  const keys = s.node.keyspace.db(0).keysInSlot(Number(slot), max > 1_000_000_000n ? 1_000_000_000 : Number(max));
   s.out.bulks(keys);
 }, { tips: ['nondeterministic_output'] });

@@ -11,18 +11,33 @@
 import type { CommandGate } from '../dispatch.js';
 import type { CompiledCommand } from '../registry.js';
 import type { Session } from '../session.js';
-import { keyIndices } from '../spec.js';
-import { route, routeError, type RoutedCommand } from '../../cluster/routing.js';
+import { route, routeError, type RouteQuery, type RoutedCommand } from '../../cluster/routing.js';
+import type { Database } from '../../keyspace/database.js';
 import { endpointType } from './common.js';
 
 const SHARD_PUBSUB = new Set(['spublish', 'ssubscribe', 'sunsubscribe']);
 
+/** Appends the key arguments of one command to `out`; false if it has none. */
+function collectKeys(cmd: CompiledCommand, args: readonly string[], out: string[]): boolean {
+  const k = cmd.spec.keys;
+  if (k.find) {
+    const idx = k.find(args);
+    for (const i of idx) out.push(args[i]!);
+    return idx.length > 0;
+  }
+  if (k.first === 0) return false;
+  const last = k.last < 0 ? args.length + k.last : k.last;
+  const before = out.length;
+  for (let i = k.first; i <= last && i < args.length; i += k.step || 1) out.push(args[i]!);
+  return out.length > before;
+}
+
 function routed(cmd: CompiledCommand, args: readonly string[]): RoutedCommand | null {
-  const idx = keyIndices(cmd.spec, args);
-  if (idx.length === 0) return null;
+  const keys: string[] = [];
+  if (!collectKeys(cmd, args, keys)) return null;
   const root = cmd.parent ? cmd.parent.spec.name : cmd.spec.name;
   return {
-    keys: idx.map((i) => args[i]!),
+    keys,
     write: cmd.write,
     shardPubSub: SHARD_PUBSUB.has(root),
     asking: cmd.spec.flags.includes('asking'),
@@ -30,7 +45,35 @@ function routed(cmd: CompiledCommand, args: readonly string[]): RoutedCommand | 
   };
 }
 
+/**
+ * The routing query of the command being dispatched, reused: the gate runs
+ * for every command in cluster mode, and route() is pure and synchronous,
+ * so one query (and its keyExists, no closure per command) serves them all.
+ */
+class GateQuery implements RouteQuery {
+  commands: RoutedCommand[] = [];
+  clientAsking = false;
+  clientReadOnly = false;
+  allowReadsWhenDown = false;
+  allowPubSubShardWhenDown = false;
+  db: Database | null = null;
+  nowMs = 0;
+  readonly keyExists = (key: string): boolean => this.db!.exists(key, this.nowMs);
+}
+
+/** The single command of a non-EXEC query, refilled in place. */
+interface MutableRouted {
+  keys: string[];
+  write: boolean;
+  shardPubSub: boolean;
+  asking: boolean;
+  migrate: boolean;
+}
+
 export function clusterGate(): CommandGate {
+  const query = new GateQuery();
+  const one: MutableRouted = { keys: [], write: false, shardPubSub: false, asking: false, migrate: false };
+  const single: RoutedCommand[] = [one];
   return (s: Session, cmd: CompiledCommand, args: string[]): string | null => {
     const host = s.node.cluster;
     if (host === null) return null;
@@ -41,29 +84,33 @@ export function clusterGate(): CommandGate {
     // ASKING covers one command, or a whole transaction up to its EXEC (Redis's resetClient).
     if (root !== 'asking' && (!s.inMulti || root === 'exec' || root === 'discard')) s.asking = false;
 
-    const commands: RoutedCommand[] = [];
     if (root === 'exec') {
       if (!s.inMulti) return null;
+      const commands: RoutedCommand[] = [];
       for (const q of s.multiQueue) {
         const r = routed(q.cmd, q.args);
         if (r) commands.push(r);
       }
+      if (commands.length === 0) return null;
+      query.commands = commands;
     } else {
-      const r = routed(cmd, args);
-      if (r === null) return null;
-      commands.push(r);
+      one.keys.length = 0;
+      if (!collectKeys(cmd, args, one.keys)) return null;
+      one.write = cmd.write;
+      one.shardPubSub = SHARD_PUBSUB.has(root);
+      one.asking = cmd.spec.flags.includes('asking');
+      one.migrate = root === 'migrate';
+      query.commands = single;
     }
-    if (commands.length === 0) return null;
     const cfg = s.node.config;
-    const db = s.node.keyspace.db(0);
-    const result = route(host.core.view, {
-      commands,
-      clientAsking,
-      clientReadOnly: s.readOnly,
-      keyExists: (key) => db.exists(key, s.nowMs),
-      allowReadsWhenDown: cfg.allowReadsWhenDown(),
-      allowPubSubShardWhenDown: cfg.allowPubSubShardWhenDown(),
-    });
+    query.clientAsking = clientAsking;
+    query.clientReadOnly = s.readOnly;
+    query.allowReadsWhenDown = cfg.allowReadsWhenDown();
+    query.allowPubSubShardWhenDown = cfg.allowPubSubShardWhenDown();
+    query.db = s.node.keyspace.db(0);
+    query.nowMs = s.nowMs;
+    const result = route(host.core.view, query);
+    query.db = null;
     // Most commands run here: the endpoint type (a config read) only matters for a redirect.
     return result.kind === 'local' ? null : routeError(result, endpointType(s));
   };

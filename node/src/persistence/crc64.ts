@@ -105,6 +105,11 @@ export class Crc64 {
     out.writeUInt32LE(this.hi, offset + 4);
   }
 
+  /** Whether the 8 bytes at `offset` hold this value little-endian (no Buffer made to compare). */
+  equalsLE(buf: Buffer, offset: number): boolean {
+    return buf.readUInt32LE(offset) === this.lo >>> 0 && buf.readUInt32LE(offset + 4) === this.hi >>> 0;
+  }
+
   /** The value as a BigInt (tests, diagnostics). */
   value(): bigint {
     return (BigInt(this.hi) << 32n) | BigInt(this.lo);

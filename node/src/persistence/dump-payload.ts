@@ -89,10 +89,7 @@ export function verifyDumpPayload(p: Buffer): boolean {
   if (p.length < FOOTER_BYTES) return false;
   const version = p.readUInt16LE(p.length - FOOTER_BYTES);
   if (version > RDB_VERSION) return false;
-  const crc = new Crc64().update(p, 0, p.length - 8);
-  const expect = Buffer.allocUnsafe(8);
-  crc.writeLE(expect, 0);
-  return expect.equals(p.subarray(p.length - 8));
+  return new Crc64().update(p, 0, p.length - 8).equalsLE(p, p.length - 8);
 }
 
 /**

@@ -193,6 +193,14 @@ export class RdbReader {
         this.pos = pos + 1 + first;
         return readLatin1(this.buf, pos + 1, pos + 1 + first);
       }
+      // 64 B to 16 KB (a migrated 100-byte value): a two-byte length.
+      if (first >>> 6 === LEN_14BIT && pos + 1 < this.end) {
+        const n = ((first & 0x3f) << 8) | this.buf[pos + 1]!;
+        if (pos + 2 + n <= this.end) {
+          this.pos = pos + 2 + n;
+          return readLatin1(this.buf, pos + 2, pos + 2 + n);
+        }
+      }
     }
     const [v, enc] = this.lenWithFlag();
     if (enc && v !== ENC_LZF) return this.encodedInt(v);

@@ -83,11 +83,17 @@ export class NodeConnection {
     }
   }
 
-  /** Pipelines commands; each result is a reply or an error (NodeReplyError for a reply error), as values. */
-  async pipeline(commands: readonly (readonly (string | number | Buffer)[])[]): Promise<(Reply | Error)[]> {
+  /**
+   * Pipelines commands; each result is a reply or an error (NodeReplyError for
+   * a reply error), as values. `buffers`: bulk strings as Buffers (keys are bytes).
+   */
+  async pipeline(commands: readonly (readonly (string | number | Buffer)[])[], buffers = false): Promise<(Reply | Error)[]> {
     await this.ready();
     const p = this.conn.pipeline();
-    for (const [name, ...rest] of commands) p.call(String(name), ...rest);
+    for (const [name, ...rest] of commands) {
+      if (buffers) p.callBuffer(String(name), ...rest);
+      else p.call(String(name), ...rest);
+    }
     const res = (await p.exec()) ?? [];
     return res.map(([err, v]) => (err ? this.wrap(err) : (v as Reply)));
   }

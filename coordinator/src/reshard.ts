@@ -349,29 +349,36 @@ export class ReshardExecutor {
     let slotKeys = 0;
     this.opts.onSlot?.(m.slot, 'start', source.id, target.id, 0);
     if (source.id !== target.id) {
-      const sc = this.client.node(source);
       const mc = this.client.migrationLane(source, lane);
       await tc.call('CLUSTER', 'SETSLOT', m.slot, 'IMPORTING', source.id);
-      await sc.call('CLUSTER', 'SETSLOT', m.slot, 'MIGRATING', target.id);
       const batch = this.opts.batchKeys;
       let from = this.migratedFrom.get(m.slot);
       if (!from) this.migratedFrom.set(m.slot, (from = new Set()));
       from.add(source.id);
-      for (;;) {
-        const keys = await mc.callBuffer('CLUSTER', 'GETKEYSINSLOT', m.slot, batch * this.opts.pipelineDepth);
-        if (!Array.isArray(keys) || keys.length === 0) break;
+      // Each GETKEYSINSLOT rides in the pipeline before it (after SETSLOT
+      // MIGRATING, then after the MIGRATEs, which it follows on the same
+      // connection): two round trips and two event-loop turns of the source
+      // fewer per slot, most of which hold fewer keys than one batch.
+      const getKeys = ['CLUSTER', 'GETKEYSINSLOT', m.slot, batch * this.opts.pipelineDepth];
+      const opened = await mc.pipeline([['CLUSTER', 'SETSLOT', m.slot, 'MIGRATING', target.id], getKeys], true);
+      for (const r of opened) if (r instanceof Error) throw r;
+      let keys = opened[1];
+      while (Array.isArray(keys) && keys.length > 0) {
         const cmds: (string | number | Buffer)[][] = [];
         for (let i = 0; i < keys.length; i += batch) {
           const part = keys.slice(i, i + batch) as Buffer[];
           cmds.push(['MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'KEYS', ...part]);
         }
-        const res = await mc.pipeline(cmds);
-        for (let i = 0; i < res.length; i++) {
+        cmds.push(getKeys);
+        const res = await mc.pipeline(cmds, true);
+        let resolved = false;
+        for (let i = 0; i < res.length - 1; i++) {
           const r = res[i];
           const part = (keys.slice(i * batch, (i + 1) * batch)) as Buffer[];
           if (r instanceof Error) {
             if (r instanceof NodeReplyError && /BUSYKEY/.test(r.message)) {
               slotKeys += await this.resolveBusy(m, source, target, part);
+              resolved = true;
               continue;
             }
             throw r;
@@ -379,6 +386,10 @@ export class ReshardExecutor {
           this.keysMoved += part.length;
           slotKeys += part.length;
         }
+        const next = res[res.length - 1];
+        if (next instanceof Error) throw next;
+        // resolveBusy moved or dropped keys after that listing was taken: list them again.
+        keys = resolved ? await mc.callBuffer(...getKeys) : next;
       }
     }
     // Target first (it bumps its epoch and so wins), then the source, then everyone else; others learn by gossip if unreachable.

@@ -109,6 +109,24 @@ export class ByteWriter {
     this.length -= by;
   }
 
+  /**
+   * The internal buffer (valid until the next write; bytes past `length` are
+   * garbage): for a caller that reads a range in place, where view() would
+   * allocate a Buffer object per call (MIGRATE encodes thousands of keys a
+   * second).
+   */
+  get backing(): Buffer {
+    return this.buf;
+  }
+
+  /** Appends bytes [start, end) of `from` (another writer's backing buffer, say). */
+  bytesOf(from: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.reserve(n);
+    from.copy(this.buf, this.length, start, end);
+    this.length += n;
+  }
+
   /** The bytes written so far (a view: valid until the next write). */
   view(): Buffer {
     return this.buf.subarray(0, this.length);

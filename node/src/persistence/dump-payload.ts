@@ -75,7 +75,8 @@ export function writeDumpPayload(w: ByteWriter, v: Value, opts: EncodeOptions = 
   const crcAt = w.length;
   w.u32le(0);
   w.u32le(0);
-  new Crc64().update(w.view(), start, crcAt).writeLE(w.view(), crcAt);
+  const buf = w.backing;
+  new Crc64().update(buf, start, crcAt).writeLE(buf, crcAt);
 }
 
 export function createDumpPayload(v: Value, opts: EncodeOptions = DEFAULT_ENCODE_OPTIONS): Buffer {

@@ -502,6 +502,12 @@ export function writeLen(w: ByteWriter, len: number): void {
   }
 }
 
+/** Strings up to this long are LZF-compressed through the scratch buffers below. */
+const LZF_SCRATCH_BYTES = 16 * 1024;
+/** Encoding is synchronous, so one pair of buffers serves every short string. */
+const lzfScratchIn = Buffer.allocUnsafe(LZF_SCRATCH_BYTES);
+const lzfScratchOut = Buffer.allocUnsafe(LZF_SCRATCH_BYTES + LZF_OUT_SLACK);
+
 /** rdbSaveRawString: int encoding for short canonical 32-bit integers, LZF when asked and worth it, else raw. */
 export function writeString(w: ByteWriter, s: string | Buffer, compress = false): void {
   const len = s.length;
@@ -526,7 +532,18 @@ export function writeString(w: ByteWriter, s: string | Buffer, compress = false)
       }
     }
   }
-  if (compress && len > LZF_MIN_BYTES) {
+  if (compress && len > LZF_MIN_BYTES && len <= LZF_SCRATCH_BYTES) {
+    // The common short value: compressed between two reused buffers, no allocation.
+    const input = typeof s === 'string' ? lzfScratchIn.subarray(0, lzfScratchIn.latin1Write(s, 0)) : s;
+    const n = lzfCompressInto(input, len - 4, lzfScratchOut, 0);
+    if (n > 0) {
+      w.byte((LEN_ENCVAL << 6) | ENC_LZF);
+      writeLen(w, n);
+      writeLen(w, len);
+      w.bytesOf(lzfScratchOut, 0, n);
+      return;
+    }
+  } else if (compress && len > LZF_MIN_BYTES) {
     const bytes = typeof s === 'string' ? Buffer.from(s, 'latin1') : s;
     // Redis keeps the compressed form only if it saves more than 4 bytes.
     const packed = lzfCompress(bytes, len - 4);

@@ -38,13 +38,13 @@ export class RestoreBatch {
     const w = scratch;
     w.length = 0;
     writeDumpPayload(w, value, opts);
-    const payload = w.view();
+    const payloadBytes = w.length;
     const ttlText = String(ttl);
     const name = this.name;
     this.out.latin1(
-      `*${replace ? 5 : 4}\r\n$${name.length}\r\n${name}\r\n$${key.length}\r\n${key}\r\n$${ttlText.length}\r\n${ttlText}\r\n$${payload.length}\r\n`,
+      `*${replace ? 5 : 4}\r\n$${name.length}\r\n${name}\r\n$${key.length}\r\n${key}\r\n$${ttlText.length}\r\n${ttlText}\r\n$${payloadBytes}\r\n`,
     );
-    this.out.bytes(payload);
+    this.out.bytesOf(w.backing, 0, payloadBytes);
     this.out.latin1(replace ? '\r\n$7\r\nREPLACE\r\n' : '\r\n');
     if (w.length > SCRATCH_KEEP_BYTES) scratch = new ByteWriter(256);
     this.count++;

@@ -19,6 +19,21 @@ import { SLOT_COUNT } from '../cluster/types.js';
 /** Starting capacity of the arrays parallel to a Database's dense slots. */
 const INITIAL_SLOTS = 1024;
 
+/** The capacity for `need` entries, doubling from `current` (0: no growth needed). */
+function grownCapacity(current: number, need: number): number {
+  if (need <= current) return 0;
+  let cap = current * 2;
+  while (cap < need) cap *= 2;
+  return cap;
+}
+
+/** A copy of `a` with room for `cap` entries. */
+function resized<T extends Int32Array | Uint16Array | Float64Array>(a: T, cap: number): T {
+  const out = new (a.constructor as new (n: number) => T)(cap);
+  out.set(a);
+  return out;
+}
+
 /**
  * Cluster mode only: the keys of each hash slot, so CLUSTER COUNTKEYSINSLOT
  * and GETKEYSINSLOT do not scan the keyspace and a slot's keys can be
@@ -41,18 +56,11 @@ export class SlotKeyIndex {
   private slotOf = new Uint16Array(INITIAL_SLOTS);
 
   private grow(need: number): void {
-    if (need <= this.next.length) return;
-    let cap = this.next.length * 2;
-    while (cap < need) cap *= 2;
-    const next = new Int32Array(cap);
-    next.set(this.next);
-    this.next = next;
-    const prev = new Int32Array(cap);
-    prev.set(this.prev);
-    this.prev = prev;
-    const slotOf = new Uint16Array(cap);
-    slotOf.set(this.slotOf);
-    this.slotOf = slotOf;
+    const cap = grownCapacity(this.next.length, need);
+    if (cap === 0) return;
+    this.next = resized(this.next, cap);
+    this.prev = resized(this.prev, cap);
+    this.slotOf = resized(this.slotOf, cap);
   }
 
   /** The entry at dense index i (key) was added: appended to its slot's list. */
@@ -181,15 +189,10 @@ export class Database {
   }
 
   private grow(need: number): void {
-    if (need <= this.meta.length) return;
-    let cap = this.meta.length * 2;
-    while (cap < need) cap *= 2;
-    const m = new Int32Array(cap);
-    m.set(this.meta);
-    this.meta = m;
-    const s = new Float64Array(cap);
-    s.set(this.sizes);
-    this.sizes = s;
+    const cap = grownCapacity(this.meta.length, need);
+    if (cap === 0) return;
+    this.meta = resized(this.meta, cap);
+    this.sizes = resized(this.sizes, cap);
   }
 
   /** True if key has a TTL that has passed (whether or not expiry is paused). */

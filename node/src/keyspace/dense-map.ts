@@ -16,13 +16,16 @@
 // stall for every client (the keyspace, or a big hash restored during a slot
 // migration). Past SPLIT_ENTRIES the index is split over SHARDS sub-Maps
 // chosen by a cheap hash of the key, so a single insert rehashes at most one
-// sub-Map: at most ~SPLIT_ENTRIES entries up to SHARDS * SPLIT_ENTRIES (4M)
-// keys, and a 64th of today's stall beyond. The one-off move costs a
-// few ms; the way back, at a quarter of that size, leaves room so a map that
-// hovers around the threshold does not move back and forth.
+// sub-Map: a 64th of the whole map's size. The split itself is one
+// synchronous move of every entry: 7-18 ms at 64K entries in isolation, and
+// a 60-71 ms event-loop turn on a reshard target (its keyspace, then the 1M-
+// field hash being restored, crossed the old 64K threshold mid-migration,
+// the longest stalls of a traced run). So it happens early, at 8K entries
+// (~1-2 ms); the way back, at a quarter of that size, leaves room so a map
+// that hovers around the threshold does not move back and forth.
 
-export const SPLIT_ENTRIES = 1 << 16;
-export const JOIN_ENTRIES = 1 << 14;
+export const SPLIT_ENTRIES = 1 << 13;
+export const JOIN_ENTRIES = 1 << 11;
 const SHARD_BITS = 6;
 export const SHARDS = 1 << SHARD_BITS;
 

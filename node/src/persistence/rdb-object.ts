@@ -508,6 +508,18 @@ const LZF_SCRATCH_BYTES = 16 * 1024;
 const lzfScratchIn = Buffer.allocUnsafe(LZF_SCRATCH_BYTES);
 const lzfScratchOut = Buffer.allocUnsafe(LZF_SCRATCH_BYTES + LZF_OUT_SLACK);
 
+/**
+ * s LZF-compressed, or null unless that saves more than 4 bytes (Redis's
+ * rule). A short string (the common value) goes through the reused buffers:
+ * the result is a view of lzfScratchOut, valid until the next call.
+ */
+function lzfPacked(s: string | Buffer, len: number): Buffer | null {
+  if (len > LZF_SCRATCH_BYTES) return lzfCompress(typeof s === 'string' ? Buffer.from(s, 'latin1') : s, len - 4);
+  const input = typeof s === 'string' ? lzfScratchIn.subarray(0, lzfScratchIn.latin1Write(s, 0)) : s;
+  const n = lzfCompressInto(input, len - 4, lzfScratchOut, 0);
+  return n > 0 ? lzfScratchOut.subarray(0, n) : null;
+}
+
 /** rdbSaveRawString: int encoding for short canonical 32-bit integers, LZF when asked and worth it, else raw. */
 export function writeString(w: ByteWriter, s: string | Buffer, compress = false): void {
   const len = s.length;
@@ -532,21 +544,8 @@ export function writeString(w: ByteWriter, s: string | Buffer, compress = false)
       }
     }
   }
-  if (compress && len > LZF_MIN_BYTES && len <= LZF_SCRATCH_BYTES) {
-    // The common short value: compressed between two reused buffers, no allocation.
-    const input = typeof s === 'string' ? lzfScratchIn.subarray(0, lzfScratchIn.latin1Write(s, 0)) : s;
-    const n = lzfCompressInto(input, len - 4, lzfScratchOut, 0);
-    if (n > 0) {
-      w.byte((LEN_ENCVAL << 6) | ENC_LZF);
-      writeLen(w, n);
-      writeLen(w, len);
-      w.bytesOf(lzfScratchOut, 0, n);
-      return;
-    }
-  } else if (compress && len > LZF_MIN_BYTES) {
-    const bytes = typeof s === 'string' ? Buffer.from(s, 'latin1') : s;
-    // Redis keeps the compressed form only if it saves more than 4 bytes.
-    const packed = lzfCompress(bytes, len - 4);
+  if (compress && len > LZF_MIN_BYTES) {
+    const packed = lzfPacked(s, len);
     if (packed !== null) {
       w.byte((LEN_ENCVAL << 6) | ENC_LZF);
       writeLen(w, packed.length);

@@ -32,17 +32,29 @@ function collectKeys(cmd: CompiledCommand, args: readonly string[], out: string[
   return out.length > before;
 }
 
-function routed(cmd: CompiledCommand, args: readonly string[]): RoutedCommand | null {
-  const keys: string[] = [];
-  if (!collectKeys(cmd, args, keys)) return null;
+/** A routing record, filled in place (the gate reuses one for every non-EXEC command). */
+interface MutableRouted {
+  keys: string[];
+  write: boolean;
+  shardPubSub: boolean;
+  asking: boolean;
+  migrate: boolean;
+}
+
+/** Refills r with one command's keys and flags; false if the command has no keys. */
+function fillRouted(r: MutableRouted, cmd: CompiledCommand, args: readonly string[]): boolean {
+  r.keys.length = 0;
+  if (!collectKeys(cmd, args, r.keys)) return false;
   const root = cmd.parent ? cmd.parent.spec.name : cmd.spec.name;
-  return {
-    keys,
-    write: cmd.write,
-    shardPubSub: SHARD_PUBSUB.has(root),
-    asking: cmd.spec.flags.includes('asking'),
-    migrate: root === 'migrate',
-  };
+  r.write = cmd.write;
+  r.shardPubSub = SHARD_PUBSUB.has(root);
+  r.asking = cmd.spec.flags.includes('asking');
+  r.migrate = root === 'migrate';
+  return true;
+}
+
+function newRouted(): MutableRouted {
+  return { keys: [], write: false, shardPubSub: false, asking: false, migrate: false };
 }
 
 /**
@@ -61,18 +73,9 @@ class GateQuery implements RouteQuery {
   readonly keyExists = (key: string): boolean => this.db!.exists(key, this.nowMs);
 }
 
-/** The single command of a non-EXEC query, refilled in place. */
-interface MutableRouted {
-  keys: string[];
-  write: boolean;
-  shardPubSub: boolean;
-  asking: boolean;
-  migrate: boolean;
-}
-
 export function clusterGate(): CommandGate {
   const query = new GateQuery();
-  const one: MutableRouted = { keys: [], write: false, shardPubSub: false, asking: false, migrate: false };
+  const one = newRouted();
   const single: RoutedCommand[] = [one];
   return (s: Session, cmd: CompiledCommand, args: string[]): string | null => {
     const host = s.node.cluster;
@@ -88,18 +91,13 @@ export function clusterGate(): CommandGate {
       if (!s.inMulti) return null;
       const commands: RoutedCommand[] = [];
       for (const q of s.multiQueue) {
-        const r = routed(q.cmd, q.args);
-        if (r) commands.push(r);
+        const r = newRouted();
+        if (fillRouted(r, q.cmd, q.args)) commands.push(r);
       }
       if (commands.length === 0) return null;
       query.commands = commands;
     } else {
-      one.keys.length = 0;
-      if (!collectKeys(cmd, args, one.keys)) return null;
-      one.write = cmd.write;
-      one.shardPubSub = SHARD_PUBSUB.has(root);
-      one.asking = cmd.spec.flags.includes('asking');
-      one.migrate = root === 'migrate';
+      if (!fillRouted(one, cmd, args)) return null;
       query.commands = single;
     }
     const cfg = s.node.config;

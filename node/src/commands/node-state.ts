@@ -112,6 +112,12 @@ export class NodeState {
   processFacts: ProcessFacts = realProcessFacts();
   /** Unix ms of the last successful save (LASTSAVE); the start time until persistence exists. */
   lastSaveMs: number;
+  /**
+   * Work that must be done before any reply leaves (a nodes.conf write the
+   * cluster deferred to once per batch; see ClusterSetup.saveSoon). Called,
+   * then cleared by its owner, by the connection layer before it writes.
+   */
+  beforeReplies: (() => void) | null = null;
 
   constructor(opts: NodeStateOptions) {
     this.config = opts.config;

@@ -18,8 +18,14 @@ export interface ClusterRuntimeCallbacks {
    * Persist nodes.conf (core.persisted()); called at most once per drained
    * event, before its messages are sent. `fsync`: an effect asked for a
    * durable write (the adapter adds epoch changes of its own accord).
+   * `sending`: messages of this event leave right after the call. With
+   * neither, the adapter may defer the write within this event-loop turn
+   * (to the next reply flush, or beforeSend), as Redis saves once per turn
+   * in beforeSleep.
    */
-  onSaveConfig(fsync: boolean): void;
+  onSaveConfig(fsync: boolean, sending: boolean): void;
+  /** Messages are about to be sent by an event that changed no config: a deferred save goes first. */
+  beforeSend?(): void;
   /**
    * The core's view changed. At most once per drained event. Optional: the
    * server reads core.view on use, and passing the view here would build it
@@ -247,7 +253,8 @@ export class ClusterRuntime {
       save = true;
       if (e.fsync === true) fsync = true;
     }
-    if (save) this.callbacks.onSaveConfig(fsync);
+    if (save) this.callbacks.onSaveConfig(fsync, out.length > 0);
+    else if (out.length > 0) this.callbacks.beforeSend?.();
     for (const o of out) this.bus.send(o.to, o.msg);
     let viewChanged = false;
     for (const e of effects) {

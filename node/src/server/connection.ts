@@ -129,6 +129,7 @@ export class Connection implements CommandSink, Transport {
     const chunks = this.host.writer.takeChunks();
     if (chunks.length === 0 || this.closing) return;
     const node = this.host.node;
+    if (node.beforeReplies !== null) node.beforeReplies();
     const sock = this.socket;
     if (chunks.length === 1) {
       node.stats.totalNetOutputBytes += chunks[0]!.length;
@@ -147,7 +148,9 @@ export class Connection implements CommandSink, Transport {
   /** Transport.write: bytes for this client produced outside its batch. */
   write(bytes: Buffer): void {
     if (this.closing) return;
-    this.host.node.stats.totalNetOutputBytes += bytes.length;
+    const node = this.host.node;
+    if (node.beforeReplies !== null) node.beforeReplies();
+    node.stats.totalNetOutputBytes += bytes.length;
     this.socket.write(bytes);
   }
 

@@ -226,4 +226,21 @@ describe('CLUSTER SETSLOT: Tessera vs redis-server 7.0', function () {
       assert.match((await b.r.call('CLUSTER', 'INFO')) as string, /cluster_state:ok/, kind);
     }
   });
+
+  // A batch of SETSLOTs in one read saves nodes.conf once, before the batch's
+  // replies leave (Redis saves in beforeSleep, before it writes replies): by
+  // the time a client has the replies, the file must hold every change.
+  it('SETSLOTs pipelined in one batch are all in nodes.conf when their replies arrive', async () => {
+    // B: never restarted, so its nodes.conf is still in its own directory.
+    const [a, b] = tessera;
+    const slots = [9000, 9001, 9002, 9003, 9004, 9005, 9006, 9007];
+    const file = path.join(b.handle.dir, 'nodes.conf');
+    const opened = await b.r.pipeline(slots.map((x) => ['cluster', 'setslot', String(x), 'migrating', a.id])).exec();
+    assert.deepEqual(opened?.map(([e, v]) => e ?? v), slots.map(() => 'OK'));
+    const conf = fs.readFileSync(file, 'latin1');
+    for (const x of slots) assert.match(conf, new RegExp(`myself.*\\[${x}->-${a.id}\\]`), `slot ${x}`);
+    const closed = await b.r.pipeline(slots.map((x) => ['cluster', 'setslot', String(x), 'stable'])).exec();
+    assert.deepEqual(closed?.map(([e, v]) => e ?? v), slots.map(() => 'OK'));
+    assert.doesNotMatch(fs.readFileSync(file, 'latin1'), /\[900\d->-/);
+  });
 });

@@ -37,7 +37,8 @@ Finding the cluster:
 scale / reshard:
   --shards N  --dry-run  --add host:port,...  --replicas R  --keep-replicas
   --batch KEYS (default 100)  --pipeline N (MIGRATE batches per round trip, default 4)
-  --parallel N (slots migrated at once per source node, default 32)
+  --parallel N (lanes: slot groups migrated at once per source node, default 32)
+  --group N (slots a lane moves together, one pipeline per protocol step, default 4)
   --state-file FILE (default DATA_DIR/reshard.json, or ./.tessera/reshard-<seed>.json without a deployment)
   --prefer keys|ranges   which surplus slots move: the emptiest (fewest keys, default) or the top of each range (contiguous)
   --stop-after-slots N   stop cleanly after N slots (a resumable interruption, for tests)
@@ -217,7 +218,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             shards, dryRun: f.has('--dry-run'), add: endpoints(f.get('--add')), replicas: int(f, '--replicas', undefined),
             keepReplicas: f.has('--keep-replicas'), resume: f.has('--resume'), abandon: f.has('--abandon'),
             batchKeys: Math.max(1, int(f, '--batch', 100)), pipelineDepth: Math.max(1, int(f, '--pipeline', 4)),
-            parallel: Math.max(1, int(f, '--parallel', 32)),
+            parallel: Math.max(1, int(f, '--parallel', 32)), group: Math.max(1, int(f, '--group', 4)),
             stopAfterSlots: int(f, '--stop-after-slots', undefined), prefer: prefer(f.get('--prefer')),
             remove, verbose: f.has('--verbose'),
           });

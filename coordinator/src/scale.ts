@@ -27,6 +27,8 @@ export interface ScaleOptions {
   readonly batchKeys: number;
   readonly pipelineDepth: number;
   readonly parallel: number;
+  /** Slots a lane moves together (one pipeline per protocol step). */
+  readonly group: number;
   /** Stop before this many slots have moved (tests use it to simulate an interruption). */
   readonly stopAfterSlots: number | undefined;
   readonly prefer: 'keys' | 'ranges';
@@ -324,7 +326,7 @@ async function execute(ctx: Ctx, state: ReshardState, o: ScaleOptions): Promise<
     }
   };
   const exec = new ReshardExecutor(ctx.client, {
-    batchKeys: o.batchKeys, pipelineDepth: o.pipelineDepth, parallelPerSource: o.parallel, migrateTimeoutMs: 10000, recoverTimeoutMs: 60000,
+    batchKeys: o.batchKeys, pipelineDepth: o.pipelineDepth, parallelPerSource: o.parallel, slotsPerStep: o.group, migrateTimeoutMs: 10000, recoverTimeoutMs: 60000,
     onProgress: show,
     ...(o.verbose ? { onSlot: (slot: number, phase: 'start' | 'done', from: string, to: string, keys: number) => ctx.out(`${Date.now()} slot ${slot} ${phase === 'start' ? 'moving' : 'moved'} ${from.slice(0, 8)} -> ${to.slice(0, 8)}${phase === 'done' ? ` (${keys} keys)` : ''}`) } : {}),
     onSlotDone: (done) => {

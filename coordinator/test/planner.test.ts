@@ -4,9 +4,9 @@
 // parser that resume depends on.
 
 import assert from 'node:assert/strict';
-import { applyMoves, chooseFailoverReplica, chooseShardsToRemove, placeNewShards, placeReplica, planReshard, quotas, type ShardLoad } from '../src/reshard-plan.js';
+import { applyMoves, chooseFailoverReplica, chooseShardsToRemove, placeNewShards, placeReplica, planReshard, quotas, type ShardLoad, type SlotMove } from '../src/reshard-plan.js';
 import { buildTopology, formatRanges, healthProblems, healthWarnings, isParseError, parseNodes, zoneFromAddress, SLOTS } from '../src/topology.js';
-import { lanesAfter, pendingMoves, RAMP_FIRST_LANES, RAMP_SLOTS_PER_LANE, resolvePrimary } from '../src/reshard.js';
+import { groupAfter, lanesAfter, pendingMoves, RAMP_FIRST_LANES, RAMP_SLOTS_PER_LANE, resolvePrimary, takeGroup } from '../src/reshard.js';
 import { zonesFromShards } from '../src/client.js';
 
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -244,6 +244,24 @@ describe('coordinator planner', () => {
       assert.equal(lanesAfter(1_000_000, 32), 32);
       assert.equal(lanesAfter(0, 2), 2, 'never more than asked for');
       assert.equal(lanesAfter(0, 1), 1);
+    });
+
+    it('grows the slots per step from 1 to --group at the same pace', () => {
+      assert.equal(groupAfter(0, 4), 1);
+      assert.equal(groupAfter(RAMP_SLOTS_PER_LANE - 1, 4), 1);
+      assert.equal(groupAfter(RAMP_SLOTS_PER_LANE, 4), 2);
+      assert.equal(groupAfter(1_000_000, 4), 4);
+      assert.equal(groupAfter(1_000_000, 1), 1);
+    });
+
+    it('groups only consecutive moves bound for the same target, in plan order', () => {
+      const mv = (slot: number, to: string): SlotMove => ({ slot, from: 'src', to, keys: 0 });
+      const list = [mv(1, 'a'), mv(2, 'a'), mv(3, 'b'), mv(4, 'a'), mv(5, 'a'), mv(6, 'a')];
+      assert.deepEqual(takeGroup(list, 4).map((m) => m.slot), [1, 2]);
+      assert.deepEqual(takeGroup(list, 4).map((m) => m.slot), [3]);
+      assert.deepEqual(takeGroup(list, 2).map((m) => m.slot), [4, 5]);
+      assert.deepEqual(takeGroup(list, 4).map((m) => m.slot), [6]);
+      assert.deepEqual(takeGroup(list, 4), []);
     });
   });
 });

@@ -49,8 +49,8 @@ const NODE_TIMEOUT_MS = 5000;
  * one second covers a loaded one.
  */
 const REPLICATION_WINDOW_MS = 1000;
-/** Slots the coordinator migrates at once per source (its --parallel default). */
-const LANES = 32;
+/** Slots the coordinator has in flight at once per source: its --parallel lanes x --group slots (defaults). */
+const IN_FLIGHT = 32 * 4;
 /** Between a write's acknowledgement and the test seeing the coordinator's next progress line. */
 const REPORT_SLACK_MS = 500;
 
@@ -467,14 +467,14 @@ describe(`tessera scale under load (${SERVER})`, function () {
       }, 120000, 'the victim\'s replica to take over');
       // The slots in flight when the coordinator died are the first pending ones in plan order,
       // so the resume's first round of lanes reopens them all (SETSLOT IMPORTING on the target,
-      // MIGRATING on the promoted source) before LANES more slots can be done: that ends the window.
+      // MIGRATING on the promoted source) before IN_FLIGHT more slots can be done: that ends the window.
       let doneAtStart: number | undefined;
       resumed = await tesseraWatch(['reshard', '--resume', '--data-dir', dataDir], (text) => {
         if (/repaired importing slot/.test(text)) repairedAtMs = Date.now();
         for (const m of text.matchAll(/(\d+)\/\d+ slots/g)) {
           const done = Number(m[1]);
           doneAtStart ??= done;
-          if (reopenedAtMs === 0 && done >= doneAtStart + LANES) reopenedAtMs = Date.now();
+          if (reopenedAtMs === 0 && done >= doneAtStart + IN_FLIGHT) reopenedAtMs = Date.now();
         }
       });
     } finally {

@@ -67,7 +67,7 @@ export function clearReshardState(file: string): void {
 
 export interface ExecuteOptions {
   readonly batchKeys: number;
-  /** Slots migrated at once out of one source (default 1, as redis-cli). */
+  /** Lanes per source, each moving slotsPerStep slots at once (default 1, as redis-cli). */
   readonly parallelPerSource?: number;
   /** MIGRATE batches sent per pipeline round trip (shared by the slots of a step). */
   readonly pipelineDepth: number;
@@ -171,6 +171,9 @@ export function pendingMoves(t: Topology, moves: readonly SlotMove[], members: S
     return !target || !owner || owner.id !== target.id || hasMarkers(t, m.slot);
   });
 }
+
+/** Keys checked per pipeline when a failover repair looks for stale copies. */
+const STALE_CHECK_KEYS = 1000;
 
 /** Lanes per source at the start of a run. */
 export const RAMP_FIRST_LANES = 4;
@@ -373,14 +376,18 @@ export class ReshardExecutor {
    * before this loses, as resolveBusy documents.
    */
   private async dropStaleCopies(slot: number, source: TopoNode, target: TopoNode): Promise<void> {
-    const keys = await this.client.node(source).callBuffer('CLUSTER', 'GETKEYSINSLOT', slot, 1_000_000);
-    if (!Array.isArray(keys) || keys.length === 0) return;
-    // The target is importing the slot: without ASKING it would answer MOVED.
-    const found = await this.client.node(target).pipeline(keys.flatMap((k) => [['ASKING'], ['EXISTS', k as Buffer]]));
-    const stale = (keys as Buffer[]).filter((_, i) => found[2 * i + 1] === 1);
-    if (stale.length === 0) return;
-    const deleted = await this.client.node(source).pipeline(stale.map((k) => ['DEL', k]));
-    for (const d of deleted) if (d === 1) this.conflicts++;
+    const listed = await this.client.node(source).callBuffer('CLUSTER', 'GETKEYSINSLOT', slot, 1_000_000);
+    if (!Array.isArray(listed)) return;
+    const keys = listed as Buffer[];
+    for (let i = 0; i < keys.length; i += STALE_CHECK_KEYS) {
+      const part = keys.slice(i, i + STALE_CHECK_KEYS);
+      // The target is importing the slot: without ASKING it would answer MOVED.
+      const found = await this.client.node(target).pipeline(part.flatMap((k) => [['ASKING'], ['EXISTS', k]]));
+      const stale = part.filter((_, j) => found[2 * j + 1] === 1);
+      if (stale.length === 0) continue;
+      const deleted = await this.client.node(source).pipeline(stale.map((k) => ['DEL', k]));
+      for (const d of deleted) if (d === 1) this.conflicts++;
+    }
   }
 
   /**

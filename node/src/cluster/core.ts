@@ -437,7 +437,7 @@ export class ClusterCore implements ClusterCoreApi {
     if (claimer === this.myself) return;
     const me = this.myself;
     const myPrimary = me.primary ? null : (this.nodes.get(me.primaryId) ?? null);
-    let lost = 0;
+    let lost: number[] | null = null;
     let fromShard = 0;
     let taken = 0;
     let losers: Set<NodeRecord> | null = null;
@@ -448,7 +448,7 @@ export class ClusterCore implements ClusterCoreApi {
         if (s <= b) {
           const cur = this.owners[s]!;
           take = cur !== claimer && !this.importing.has(s) && (cur === null || cur.configEpoch < claimEpoch);
-          if (take && cur === me) lost++;
+          if (take && cur === me) (lost ??= []).push(s);
           if (take && cur !== null && (cur === me || cur === myPrimary)) fromShard++;
           if (take && cur !== null) (losers ??= new Set()).add(cur);
         }
@@ -461,10 +461,14 @@ export class ClusterCore implements ClusterCoreApi {
       }
     }
     if (taken > 0) this.touched(claimer, true); // a slot change is news: pass it on
-    if (lost > 0) this.emit('slots-lost', { to: claimer.id, slots: lost, configEpoch: claimEpoch });
+    if (lost !== null) this.emit('slots-lost', { to: claimer.id, slots: lost.length, configEpoch: claimEpoch });
     if (losers) for (const l of losers) this.failover.notePromotedElsewhere(l.id, claimer.id, this.lastNowMs);
     // The old primary coming back (UPDATE), or a replica whose primary was emptied: follow the winner.
     if (fromShard > 0) this.failover.afterSlotLoss(claimer, fromShard, this.lastNowMs);
+    // Still a primary: keys of the slots it lost are unreachable here now, and would come back
+    // stale with the slot; the adapter deletes them (Redis's dirty slots, delKeysInSlot). A
+    // primary that became a replica above gets its data from the winner instead.
+    if (lost !== null && this.myself.primary) this.effects.push({ kind: 'slots-lost', slots: lost });
     this.assertOnePrimaryPerSlot(claimer);
   }
 

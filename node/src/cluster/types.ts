@@ -163,4 +163,10 @@ export type ClusterEffect =
   | { readonly kind: 'role-changed'; readonly primaryId: string | null }
   /** Manual failover on a primary: hold client writes until `untilMs` (or resume-writes) so the replica catches up. */
   | { readonly kind: 'pause-writes'; readonly untilMs: number }
-  | { readonly kind: 'resume-writes' };
+  | { readonly kind: 'resume-writes' }
+  /**
+   * This primary lost these slots to a claim with a higher configEpoch and
+   * stays a primary: delete the keys it still holds in them (Redis's dirty
+   * slots in clusterUpdateSlotsConfigWith), replicating the deletions.
+   */
+  | { readonly kind: 'slots-lost'; readonly slots: readonly number[] };

@@ -41,6 +41,8 @@ export interface ClusterRuntimeCallbacks {
   /** Manual failover on a primary: hold client writes until untilMs (wall clock). */
   onPauseWrites?(untilMs: number): void;
   onResumeWrites?(): void;
+  /** This primary lost `slots` to a higher-epoch claim: delete the keys it holds in them. */
+  onSlotsLost?(slots: readonly number[]): void;
   /**
    * Called before the core sees a bus message or a tick, so its replication
    * state (offsets) is current when it decides (manual failover catch-up, rank).
@@ -282,6 +284,9 @@ export class ClusterRuntime {
         case 'resume-writes':
           this.log.info('Manual failover: resuming client writes');
           this.callbacks.onResumeWrites?.();
+          break;
+        case 'slots-lost':
+          this.callbacks.onSlotsLost?.(e.slots);
           break;
       }
     }

@@ -13,7 +13,8 @@ import type { NodeState } from '../commands/node-state.js';
 import type { ClusterHost, ClusterLinkInfo } from '../commands/cluster/host.js';
 import type { ClusterCoreApi, MyselfIdentity, PersistedClusterConfig } from '../cluster/api.js';
 import { ClusterCore } from '../cluster/core.js';
-import { parseNodesConf, NodesConfError, NodesConfSerializer } from '../cluster/nodes-conf.js';
+import { parseNodesConf, NodesConfError, NodesConfSerializer, rangeText } from '../cluster/nodes-conf.js';
+import { rangesFromSlots } from '../cluster/slot-ranges.js';
 import { clusterGate } from '../commands/cluster/gate.js';
 import type { Logger } from '../core/log.js';
 import { randomHexId, realRandom, wallClockMs } from '../runtime/clock.js';
@@ -421,6 +422,7 @@ export class ClusterSetup implements ClusterHost {
         },
         onSaveConfig: (fsync, sending) => (fsync || sending ? this.saveNow(fsync) : this.saveSoon()),
         beforeSend: () => this.writeDueSave(),
+        onSlotsLost: (slots) => this.deleteKeysInLostSlots(slots),
         // No onViewChanged: routing and the CLUSTER commands read core.view on use, built lazily.
         onPublish: (channel, message, sharded) => {
           if (sharded) node.pubsub.spublish(channel, message);
@@ -634,6 +636,33 @@ export class ClusterSetup implements ClusterHost {
   private saveOrLog(fsync: boolean): void {
     const err = this.writeConfig(fsync);
     if (err !== null) this.logger.warn(err);
+  }
+
+  /**
+   * Redis's dirty slots: a primary that lost slots to a higher-epoch claim
+   * deletes the keys it still holds in them (delKeysInSlot), so they neither
+   * linger unreachable (counted by DBSIZE and memory) nor come back stale if
+   * the slot returns; replicas get the DELs. In a reshard the source is
+   * empty when its slot leaves; this happens when an owner's SETSLOT NODE or
+   * a failover reaches a node that still has keys of the slot.
+   */
+  private deleteKeysInLostSlots(slots: readonly number[]): void {
+    const node = this.node;
+    const db = node.keyspace.db(0);
+    let keys = 0;
+    const dirty: number[] = [];
+    for (const slot of slots) {
+      const inSlot = db.keysInSlot(slot, Number.MAX_SAFE_INTEGER);
+      if (inSlot.length === 0) continue;
+      dirty.push(slot);
+      for (const key of inSlot) {
+        if (!db.delete(key)) continue;
+        keys++;
+        node.propagation.keyDeleted(0, key);
+        node.pubsub.keyEvent('g', 'del', key, 0);
+      }
+    }
+    if (keys > 0) this.logger.warn('Deleted the keys of slots lost to a node with a higher config epoch', { slots: rangesFromSlots(dirty).map(rangeText).join(' '), keys });
   }
 
   /** A save asked for and not written yet (saveSoon). */

@@ -243,4 +243,34 @@ describe('CLUSTER SETSLOT: Tessera vs redis-server 7.0', function () {
     assert.deepEqual(closed?.map(([e, v]) => e ?? v), slots.map(() => 'OK'));
     assert.doesNotMatch(fs.readFileSync(file, 'latin1'), /\[900\d->-/);
   });
+
+  // clusterUpdateSlotsConfigWith's dirty slots: a primary that loses a slot to a claim with a
+  // higher configEpoch, and keeps other slots, deletes the keys it still holds in that slot.
+  it('keys of a slot lost to a higher-epoch claim are deleted on the loser, as with redis-server', async () => {
+    const seen: Record<Kind, string[]> = { redis: [], tessera: [] };
+    for (const kind of ['redis', 'tessera'] as const) {
+      const [a, b] = kind === 'redis' ? redis : tessera;
+      let tag = '';
+      for (let i = 0; tag === '' && i < 100; i++) {
+        const reply = await a.r.set(`{lost${i}}1`, 'v').then(String, (e: Error) => e.message);
+        if (reply === 'OK') tag = `{lost${i}}`;
+      }
+      assert.notEqual(tag, '', `${kind}: a key on A`);
+      await a.r.set(`${tag}2`, 'v');
+      const slot = String(await a.r.cluster('KEYSLOT', tag));
+      const out = seen[kind];
+      out.push(`A keys in the slot before: ${String(await a.r.call('CLUSTER', 'COUNTKEYSINSLOT', slot))}`);
+      await b.r.call('CLUSTER', 'BUMPEPOCH');
+      out.push(`B> SETSLOT NODE B: ${String(await b.r.call('CLUSTER', 'SETSLOT', slot, 'NODE', b.id))}`);
+      await eventually(async () => assert.match(await a.r.get(`${tag}1`).then(String, (e: Error) => e.message), new RegExp(`^MOVED ${slot} `)), { timeoutMs: 10000, what: `${kind}: A learns B's claim` });
+      out.push(`A keys in the slot after: ${String(await a.r.call('CLUSTER', 'COUNTKEYSINSLOT', slot))}`);
+      out.push(`B keys in the slot: ${String(await b.r.call('CLUSTER', 'COUNTKEYSINSLOT', slot))}`);
+      // Give the slot back the same way, so A owns its half again.
+      await a.r.call('CLUSTER', 'BUMPEPOCH');
+      await a.r.call('CLUSTER', 'SETSLOT', slot, 'NODE', a.id);
+      await eventually(async () => assert.match(await b.r.get(`${tag}1`).then(String, (e: Error) => e.message), new RegExp(`^MOVED ${slot} `)), { timeoutMs: 10000, what: `${kind}: B learns A's claim` });
+    }
+    assert.deepEqual(seen.redis, ['A keys in the slot before: 2', 'B> SETSLOT NODE B: OK', 'A keys in the slot after: 0', 'B keys in the slot: 0']);
+    assert.deepEqual(seen.tessera, seen.redis);
+  });
 });

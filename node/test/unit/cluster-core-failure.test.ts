@@ -174,6 +174,36 @@ expect owner 201 n1
     assert.deepEqual(net.node('n1').core.view.nodes.get(net.node('n1').core.myId)!.slots, [[0, 99], [201, 16383]]);
   });
 
+  it('a primary that keeps serving other slots is told which slots it lost (to delete their keys); one that became a replica is not', () => {
+    const net = new SimNetwork({ seed: 3, nodeTimeoutMs: 2000 });
+    const lost = new Map<string, number[]>();
+    net.onEffect = (node, e) => {
+      if (e.kind === 'slots-lost') lost.set(node.name, [...(lost.get(node.name) ?? []), ...e.slots]);
+    };
+    runTranscript(net, `
+add-nodes 4
+set-config-epoch n1 1
+set-config-epoch n2 5
+set-config-epoch n3 2
+set-config-epoch n4 6
+addslots n1 0-9999
+addslots n2 100-200
+addslots n3 10000-16383
+addslots n4 10000-16383
+meet all via n1
+expect converged within 100
+expect owner 150 n2
+expect owner 12000 n4
+`);
+    // n1 still owns 0-99 and 201-9999: it deletes its keys of 100-200.
+    assert.deepEqual(lost.get('n1'), Array.from({ length: 101 }, (_, i) => 100 + i));
+    // n3 lost every slot it had to n4 and follows it as a replica: its data comes from n4.
+    assert.equal(net.node('n3').core.view.nodes.get(net.node('n3').core.myId)!.primaryId, net.node('n4').core.myId);
+    assert.equal(lost.has('n3'), false);
+    assert.equal(lost.has('n2'), false);
+    assert.equal(lost.has('n4'), false);
+  });
+
   it('epochs never go back: currentEpoch is monotonic on every node', () => {
     const net = new SimNetwork({ seed: 4, nodeTimeoutMs: 2000 });
     runTranscript(net, `

@@ -381,12 +381,28 @@ export class ReshardExecutor {
     const keys = listed as Buffer[];
     for (let i = 0; i < keys.length; i += STALE_CHECK_KEYS) {
       const part = keys.slice(i, i + STALE_CHECK_KEYS);
-      // The target is importing the slot: without ASKING it would answer MOVED.
-      const found = await this.client.node(target).pipeline(part.flatMap((k) => [['ASKING'], ['EXISTS', k]]));
-      const stale = part.filter((_, j) => found[2 * j + 1] === 1);
-      if (stale.length === 0) continue;
-      const deleted = await this.client.node(source).pipeline(stale.map((k) => ['DEL', k]));
-      for (const d of deleted) if (d === 1) this.conflicts++;
+      await this.dropOnSource(source, await this.heldByTarget(target, part));
+    }
+  }
+
+  /** Those of `keys` (of a slot the target imports) that the target holds. */
+  private async heldByTarget(target: TopoNode, keys: readonly Buffer[]): Promise<Buffer[]> {
+    // The target is importing the slot: without ASKING it would answer MOVED.
+    const found = await this.client.node(target).pipeline(keys.flatMap((k) => [['ASKING'], ['EXISTS', k]]));
+    throwFirstError(found);
+    return keys.filter((_, j) => found[2 * j + 1] === 1);
+  }
+
+  /**
+   * Deletes the source's copies of keys the target holds (the target's copy
+   * wins; see resolveBusy), counting them as conflicts. A key already gone
+   * from the source (its MIGRATE went through) answers ASK there.
+   */
+  private async dropOnSource(source: TopoNode, keys: readonly Buffer[]): Promise<void> {
+    if (keys.length === 0) return;
+    for (const r of await this.client.node(source).pipeline(keys.map((k) => ['DEL', k]))) {
+      if (r === 1) this.conflicts++;
+      else if (r instanceof Error && !(r instanceof NodeReplyError && r.code === 'ASK')) throw r;
     }
   }
 
@@ -522,9 +538,10 @@ export class ReshardExecutor {
    * - the source failed over before its replica saw the DEL of an earlier
    *   MIGRATE, so the promoted node holds a stale copy while clients wrote
    *   the target's through ASK. The target's copy is the newer one: keep it,
-   *   drop the source's. A write made on the promoted source before
-   *   MIGRATING was restored on it (a poll or so after the failover; see
-   *   repairImporters) loses: Redis's protocol cannot order the two.
+   *   drop the source's (heldByTarget, dropOnSource; the repair after a
+   *   failover does the same at once, see dropStaleCopies). A write made on
+   *   the promoted source to such a copy before then loses: Redis's
+   *   protocol cannot order the two.
    * The source is trusted only while it is the node the plan took the slot
    * from and the only node this run has migrated the slot's keys from; a
    * node that failed over and back within one move is not told apart.
@@ -539,26 +556,15 @@ export class ReshardExecutor {
       this.keysMoved += keys.length;
       return keys.length;
     }
-    let moved = 0;
-    const tc = this.client.node(target);
-    for (const k of keys) {
-      // The target is importing the slot: without ASKING it would answer MOVED.
-      const [, onTarget] = await tc.pipeline([['ASKING'], ['EXISTS', k]]);
-      if (onTarget instanceof Error) throw onTarget;
-      if (onTarget === 1) {
-        // ASK means the source no longer has the key (its MIGRATE in this batch went through).
-        const deleted = await sc.call('DEL', k).catch((e: unknown) => {
-          if (e instanceof NodeReplyError && e.code === 'ASK') return 0;
-          throw e;
-        });
-        if (deleted === 1) this.conflicts++;
-      } else {
-        const r: Reply = await sc.call('MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'KEYS', k);
-        if (r === 'NOKEY') continue;
-      }
-      this.keysMoved++;
-      moved++;
+    const held = await this.heldByTarget(target, keys);
+    await this.dropOnSource(source, held);
+    const rest = keys.filter((k) => !held.includes(k));
+    let moved = held.length;
+    if (rest.length > 0) {
+      const r = await sc.call('MIGRATE', target.host, target.port, '', 0, this.opts.migrateTimeoutMs, 'KEYS', ...rest);
+      if (r !== 'NOKEY') moved += rest.length;
     }
+    this.keysMoved += moved;
     return moved;
   }
 }

@@ -90,11 +90,32 @@ export interface CommandSpec {
 export function keyIndices(spec: CommandSpec, args: readonly string[]): number[] {
   const k = spec.keys;
   if (k.find) return k.find(args);
-  if (k.first === 0) return [];
-  const last = k.last < 0 ? args.length + k.last : k.last;
   const out: number[] = [];
-  for (let i = k.first; i <= last && i < args.length; i += k.step || 1) out.push(i);
+  for (let i = k.first, last = lastKeyIndex(spec, args); i <= last; i += k.step || 1) out.push(i);
   return out;
+}
+
+/**
+ * Appends the key arguments of args to `out` (no index array: the cluster
+ * gate runs this for every command); false if there are none.
+ */
+export function appendKeyArgs(spec: CommandSpec, args: readonly string[], out: string[]): boolean {
+  const k = spec.keys;
+  const before = out.length;
+  if (k.find) {
+    for (const i of k.find(args)) out.push(args[i]!);
+  } else {
+    for (let i = k.first, last = lastKeyIndex(spec, args); i <= last; i += k.step || 1) out.push(args[i]!);
+  }
+  return out.length > before;
+}
+
+/** The last key index of a first/last/step spec within args; below `first` when there is none. */
+function lastKeyIndex(spec: CommandSpec, args: readonly string[]): number {
+  const k = spec.keys;
+  if (k.first === 0) return -1;
+  const last = k.last < 0 ? args.length + k.last : k.last;
+  return Math.min(last, args.length - 1);
 }
 
 export function hasFlag(spec: CommandSpec, flag: CommandFlag): boolean {

@@ -11,26 +11,12 @@
 import type { CommandGate } from '../dispatch.js';
 import type { CompiledCommand } from '../registry.js';
 import type { Session } from '../session.js';
+import { appendKeyArgs } from '../spec.js';
 import { route, routeError, type RouteQuery, type RoutedCommand } from '../../cluster/routing.js';
 import type { Database } from '../../keyspace/database.js';
 import { endpointType } from './common.js';
 
 const SHARD_PUBSUB = new Set(['spublish', 'ssubscribe', 'sunsubscribe']);
-
-/** Appends the key arguments of one command to `out`; false if it has none. */
-function collectKeys(cmd: CompiledCommand, args: readonly string[], out: string[]): boolean {
-  const k = cmd.spec.keys;
-  if (k.find) {
-    const idx = k.find(args);
-    for (const i of idx) out.push(args[i]!);
-    return idx.length > 0;
-  }
-  if (k.first === 0) return false;
-  const last = k.last < 0 ? args.length + k.last : k.last;
-  const before = out.length;
-  for (let i = k.first; i <= last && i < args.length; i += k.step || 1) out.push(args[i]!);
-  return out.length > before;
-}
 
 /** A routing record, filled in place (the gate reuses one for every non-EXEC command). */
 interface MutableRouted {
@@ -44,7 +30,7 @@ interface MutableRouted {
 /** Refills r with one command's keys and flags; false if the command has no keys. */
 function fillRouted(r: MutableRouted, cmd: CompiledCommand, args: readonly string[]): boolean {
   r.keys.length = 0;
-  if (!collectKeys(cmd, args, r.keys)) return false;
+  if (!appendKeyArgs(cmd.spec, args, r.keys)) return false;
   const root = cmd.parent ? cmd.parent.spec.name : cmd.spec.name;
   r.write = cmd.write;
   r.shardPubSub = SHARD_PUBSUB.has(root);
